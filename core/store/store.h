@@ -112,6 +112,8 @@ class Store {
   std::vector<ArtifactRecord> artifacts(std::int64_t run_id, bool with_data = false);
   /// Schema version, rows per table, runs per status.
   StoreInfo info();
+  /// `PRAGMA integrity_check`: "ok", or SQLite's list of problems (one per line).
+  std::string integrityCheck();
 
   /// The underlying connection (tests, `slmq store` diagnostics). Same thread rules.
   Connection& connection() { return m_db; }
