@@ -11,7 +11,7 @@ namespace slmq::core {
 
 /// A tokenizer. encode/decode are const and thread-safe.
 class Tokenizer {
-public:
+ public:
   virtual ~Tokenizer() = default;
   /// Token ids of `text` (UTF-8). Adds BOS only if the tokenizer's own rules say so
   /// (`addSpecial` false suppresses it).
