@@ -17,16 +17,17 @@ namespace slmq::core {
 class Tokenizer;  // core/tokenizer/tokenizer.h
 
 /// Key/value cache of one sequence for incremental decoding.
+/// Rows beyond `length` are spare capacity (the cache grows geometrically), not positions.
 struct KvCache {
-  std::vector<MatrixRM> k;  ///< per layer [positions, kv_heads·head_dim] (post-RoPE)
-  std::vector<MatrixRM> v;  ///< per layer [positions, kv_heads·head_dim]
+  std::vector<MatrixRM> k;  ///< per layer [>= positions, kv_heads·head_dim] (post-RoPE)
+  std::vector<MatrixRM> v;  ///< per layer [>= positions, kv_heads·head_dim]
   int length = 0;           ///< positions filled
 };
 
 /// A model in memory. Thread-safety: const methods may run concurrently on distinct inputs;
 /// methods that change weights must not run concurrently with anything.
 class Model {
-public:
+ public:
   /// Opens a Hugging Face directory (config.json + safetensors [+ index] + tokenizer.json), a
   /// .gguf file, or a llama2.c .bin (tokenizer tok512.bin beside it, or `tokenizerPath`).
   /// Throws Error naming the file and the problem.
@@ -73,11 +74,21 @@ public:
   /// Greedy generation of `n` new tokens after `prompt`; returns prompt + new tokens.
   std::vector<int> generateGreedy(const std::vector<int>& prompt, int n) const;
 
-private:
+ private:
+  /// Block `block` on `hidden` [batch·tokens, hidden]. With `cache` (batch 1) the new tokens sit
+  /// at positions cache->length.. and attend to the cached ones; their K/V are appended at rows
+  /// [cache->length, cache->length + tokens) of the layer's cache (cache->length is advanced by
+  /// the caller after the last block).
+  void runBlock(int block, MatrixRM& hidden, int batch, int tokens, KvCache* cache,
+                ForwardHooks* hooks) const;
+  MatrixRM lmHead(const MatrixRM& normed) const;
+
   ModelConfig m_config;
   ModelWeights m_weights;
   std::shared_ptr<const Tokenizer> m_tokenizer;
   std::filesystem::path m_source;
+  std::vector<float> m_invFreq;  ///< RoPE inverse frequencies [head_dim/2]
+  float m_ropeScaling = 1.0f;    ///< multiplies cos/sin (YaRN attention factor)
 };
 
 }  // namespace slmq::core

@@ -31,7 +31,8 @@ struct LinearId {
 class LinearKernel {
 public:
   virtual ~LinearKernel() = default;
-  /// y [tokens, out] = x [tokens, in] · Wᵀ (+ bias). `y` is resized by the kernel.
+  /// y [tokens, out] = x [tokens, in] · Wᵀ. `y` is resized by the kernel. The bias is not the
+  /// kernel's business: the forward adds Linear::bias after apply().
   virtual void apply(const MatrixRM& x, MatrixRM& y) const = 0;
   /// Bytes of packed weights, scales and zero points (the storage-size column).
   virtual std::size_t storageBytes() const = 0;

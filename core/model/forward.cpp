@@ -1,0 +1,290 @@
+// The transformer forward pass in float32, in transformers' op order: RMSNorm, q/k/v projections
+// (+ bias), optional per-head q/k RMSNorm, RoPE (skipped on NoPE layers), causal GQA attention
+// with a float32 softmax, o projection, residual, RMSNorm, SwiGLU MLP, residual; final RMSNorm
+// and the (tied) LM head. Products go through Eigen's GEMM; attention runs one (sequence, head)
+// pair per OpenMP task.
+#include <omp.h>
+
+#include <algorithm>
+#include <cmath>
+#include <string>
+
+#include "core/common/compute_threads.h"
+#include "core/common/error.h"
+#include "core/model/model.h"
+#include "core/model/rope.h"
+
+namespace slmq::core {
+namespace {
+
+using StridedMap = Eigen::Map<MatrixRM, 0, Eigen::OuterStride<>>;
+using ConstStridedMap = Eigen::Map<const MatrixRM, 0, Eigen::OuterStride<>>;
+
+// ---- RMSNorm ------------------------------------------------------------------------------------
+// One row x [n] -> out [n]: w * (x * rsqrt(mean(x²) + eps)), as LlamaRMSNorm in float32.
+inline void rmsNormRow(const float* x, const float* w, int n, float eps, float* out) {
+  double ss = 0;
+  for (int j = 0; j < n; ++j) {
+    const float sq = x[j] * x[j];
+    ss += sq;
+  }
+  const float variance = float(ss) / float(n);
+  const float r = 1.0f / std::sqrt(variance + eps);
+  for (int j = 0; j < n; ++j) out[j] = w[j] * (x[j] * r);
+}
+
+// x [rows, d] -> out [rows, d]
+void rmsNorm(const MatrixRM& x, const VectorF& w, float eps, MatrixRM& out) {
+  out.resize(x.rows(), x.cols());
+  const int n = int(x.cols());
+  const Eigen::Index rows = x.rows();
+#pragma omp parallel for num_threads(computeThreads()) if (rows >= 64)
+  for (Eigen::Index r = 0; r < rows; ++r)
+    rmsNormRow(x.row(r).data(), w.data(), n, eps, out.row(r).data());
+}
+
+// ---- Linear -------------------------------------------------------------------------------------
+// x [rows, in] · Wᵀ [in, out] (+ b) -> y [rows, out], with the hooks' taps around it.
+void applyLinear(const Linear& l, const LinearId& id, const MatrixRM& x, MatrixRM& y,
+                 ForwardHooks* hooks) {
+  const MatrixRM* in = &x;
+  MatrixRM copy;
+  if (hooks) {
+    if (hooks->modifiesLinearInputs()) {
+      copy = x;
+      hooks->linearInput(id, copy);
+      in = &copy;
+    } else {
+      hooks->linearInput(id, const_cast<MatrixRM&>(x));  // promised not to modify
+    }
+  }
+  if (l.kernel) {
+    l.kernel->apply(*in, y);
+  } else {
+    y.resize(in->rows(), l.weight.rows());
+    y.noalias() = *in * l.weight.transpose();
+  }
+  if (l.bias.size() > 0) y.rowwise() += l.bias.transpose();
+  if (hooks) hooks->linearOutput(id, *in, y);
+}
+
+// ---- attention ----------------------------------------------------------------------------------
+// For each sequence b and query head h: scores [T, S] = Q_h [T, hd] · K_kv(h)ᵀ [hd, S] · scale,
+// causal mask (query t sees keys 0..past+t), softmax in float32, out_h [T, hd] = P [T, S] · V [S,
+// hd]. q/out are [batch·T, H·hd]; keys/values of sequence b start at kBase + b·kSeqStride rows.
+void attention(const MatrixRM& q, const float* k, const float* v, Eigen::Index kvCols,
+               Eigen::Index kSeqStride, int batch, int T, int past, int H, int KVH, int hd,
+               MatrixRM& out) {
+  out.resize(q.rows(), q.cols());
+  const int S = past + T;
+  const int group = H / KVH;
+  const float scale = 1.0f / std::sqrt(float(hd));  // transformers: head_dim ** -0.5
+  const Eigen::Index qCols = q.cols();
+#pragma omp parallel num_threads(computeThreads())
+  {
+    MatrixRM scores;
+#pragma omp for collapse(2) schedule(dynamic)
+    for (int b = 0; b < batch; ++b)
+      for (int h = 0; h < H; ++h) {
+        const int kvh = h / group;
+        ConstStridedMap Q(q.data() + Eigen::Index(b) * T * qCols + Eigen::Index(h) * hd, T, hd,
+                          Eigen::OuterStride<>(qCols));
+        ConstStridedMap K(k + Eigen::Index(b) * kSeqStride * kvCols + Eigen::Index(kvh) * hd, S, hd,
+                          Eigen::OuterStride<>(kvCols));
+        ConstStridedMap V(v + Eigen::Index(b) * kSeqStride * kvCols + Eigen::Index(kvh) * hd, S, hd,
+                          Eigen::OuterStride<>(kvCols));
+        scores.resize(T, S);
+        scores.noalias() = Q * K.transpose();
+        for (int t = 0; t < T; ++t) {
+          float* row = scores.row(t).data();
+          const int visible = past + t + 1;
+          float mx = -INFINITY;
+          for (int s = 0; s < visible; ++s) {
+            row[s] *= scale;
+            mx = std::max(mx, row[s]);
+          }
+          float sum = 0;
+          for (int s = 0; s < visible; ++s) {
+            row[s] = std::exp(row[s] - mx);
+            sum += row[s];
+          }
+          const float inv = 1.0f / sum;
+          for (int s = 0; s < visible; ++s) row[s] *= inv;
+          for (int s = visible; s < S; ++s) row[s] = 0.0f;
+        }
+        StridedMap O(out.data() + Eigen::Index(b) * T * qCols + Eigen::Index(h) * hd, T, hd,
+                     Eigen::OuterStride<>(qCols));
+        O.noalias() = scores * V;
+      }
+  }
+}
+
+}  // namespace
+
+// ---- embeddings, norms, head --------------------------------------------------------------------
+MatrixRM Model::embed(const std::vector<int>& tokens) const {
+  MatrixRM h(Eigen::Index(tokens.size()), m_config.hidden_size);
+  for (std::size_t i = 0; i < tokens.size(); ++i) {
+    const int t = tokens[i];
+    if (t < 0 || t >= m_config.vocab_size)
+      throw Error(ErrorKind::InvalidInput, "token id " + std::to_string(t) + " at index " +
+                                               std::to_string(i) +
+                                               " is outside the vocabulary [0, " +
+                                               std::to_string(m_config.vocab_size) + ")");
+    h.row(Eigen::Index(i)) = m_weights.embed.row(t);
+  }
+  return h;
+}
+
+MatrixRM Model::finalNorm(const MatrixRM& hidden) const {
+  MatrixRM out;
+  rmsNorm(hidden, m_weights.final_norm, float(m_config.rms_norm_eps), out);
+  return out;
+}
+
+MatrixRM Model::lmHead(const MatrixRM& normed) const {
+  const MatrixRM& head = m_weights.tied() ? m_weights.embed : m_weights.lm_head;
+  MatrixRM logits(normed.rows(), head.rows());
+  logits.noalias() = normed * head.transpose();  // [rows, d] · [d, vocab]
+  return logits;
+}
+
+MatrixRM Model::logitsFromHidden(const MatrixRM& hidden) const {
+  return lmHead(finalNorm(hidden));
+}
+
+// ---- one decoder block --------------------------------------------------------------------------
+void Model::runBlock(int block, MatrixRM& hidden, int batch, int T, KvCache* cache,
+                     ForwardHooks* hooks) const {
+  const ModelConfig& c = m_config;
+  const BlockWeights& w = m_weights.blocks.at(std::size_t(block));
+  const float eps = float(c.rms_norm_eps);
+  const int H = c.num_heads, KVH = c.num_kv_heads, hd = c.head_dim;
+  const int past = cache ? cache->length : 0;
+  const Eigen::Index rows = hidden.rows();
+
+  // attention: x = RMSNorm(h); q, k, v = x·Wqᵀ, x·Wkᵀ, x·Wvᵀ  [rows, H·hd], [rows, KVH·hd] ×2
+  MatrixRM x, q, k, v;
+  rmsNorm(hidden, w.attn_norm, eps, x);
+  applyLinear(w.q, {block, Module::Q}, x, q, hooks);
+  applyLinear(w.k, {block, Module::K}, x, k, hooks);
+  applyLinear(w.v, {block, Module::V}, x, v, hooks);
+
+  const bool rope = c.use_rope[std::size_t(block)];
+  RopeTable table;
+  if (rope) table.fill(past, T, m_invFreq, m_ropeScaling);
+  const bool qkNorm = w.q_norm.size() > 0;
+#pragma omp parallel for num_threads(computeThreads()) if (rows >= 16)
+  for (Eigen::Index r = 0; r < rows; ++r) {
+    const int pos = past + int(r % T);
+    float* qr = q.row(r).data();
+    float* kr = k.row(r).data();
+    for (int h = 0; h < H; ++h) {
+      if (qkNorm) rmsNormRow(qr + h * hd, w.q_norm.data(), hd, eps, qr + h * hd);
+      if (rope) applyRope(qr + h * hd, table.cosAt(pos), table.sinAt(pos), hd / 2);
+    }
+    for (int h = 0; h < KVH; ++h) {
+      if (qkNorm) rmsNormRow(kr + h * hd, w.k_norm.data(), hd, eps, kr + h * hd);
+      if (rope) applyRope(kr + h * hd, table.cosAt(pos), table.sinAt(pos), hd / 2);
+    }
+  }
+
+  MatrixRM attn;
+  if (cache) {
+    MatrixRM& ck = cache->k[std::size_t(block)];
+    MatrixRM& cv = cache->v[std::size_t(block)];
+    ck.middleRows(past, T) = k;
+    cv.middleRows(past, T) = v;
+    attention(q, ck.data(), cv.data(), ck.cols(), 0, 1, T, past, H, KVH, hd, attn);
+  } else {
+    attention(q, k.data(), v.data(), k.cols(), T, batch, T, 0, H, KVH, hd, attn);
+  }
+  MatrixRM o;
+  applyLinear(w.o, {block, Module::O}, attn, o, hooks);
+  hidden += o;
+
+  // MLP: x = RMSNorm(h); h += down(silu(x·Wgᵀ) ⊙ (x·Wuᵀ))   [rows, ff] -> [rows, d]
+  rmsNorm(hidden, w.mlp_norm, eps, x);
+  MatrixRM g, u;
+  applyLinear(w.gate, {block, Module::Gate}, x, g, hooks);
+  applyLinear(w.up, {block, Module::Up}, x, u, hooks);
+  const Eigen::Index n = g.size();
+  float* gp = g.data();
+  const float* up = u.data();
+#pragma omp parallel for num_threads(computeThreads()) if (n >= 65536)
+  for (Eigen::Index i = 0; i < n; ++i) {
+    const float a = gp[i];
+    gp[i] = (a / (1.0f + std::exp(-a))) * up[i];  // silu(g) = g / (1 + exp(-g)), then * u
+  }
+  MatrixRM d;
+  applyLinear(w.down, {block, Module::Down}, g, d, hooks);
+  hidden += d;
+}
+
+void Model::forwardBlock(int block, MatrixRM& hidden, int batch, ForwardHooks* hooks) const {
+  if (block < 0 || block >= m_config.num_layers)
+    throw Error(ErrorKind::InvalidInput, "forwardBlock: block " + std::to_string(block) +
+                                             " out of range [0, " +
+                                             std::to_string(m_config.num_layers) + ")");
+  if (batch <= 0 || hidden.rows() % batch != 0 || hidden.cols() != m_config.hidden_size)
+    throw Error(ErrorKind::InvalidInput,
+                "forwardBlock: hidden has shape [" + std::to_string(hidden.rows()) + ", " +
+                    std::to_string(hidden.cols()) + "], not [batch·T, hidden] for batch " +
+                    std::to_string(batch));
+  runBlock(block, hidden, batch, int(hidden.rows() / batch), nullptr, hooks);
+}
+
+// ---- whole model --------------------------------------------------------------------------------
+MatrixRM Model::forwardHidden(const std::vector<int>& tokens, int batch,
+                              ForwardHooks* hooks) const {
+  if (batch <= 0 || tokens.empty() || tokens.size() % std::size_t(batch) != 0)
+    throw Error(ErrorKind::InvalidInput,
+                "forward: " + std::to_string(tokens.size()) + " tokens cannot be split into " +
+                    std::to_string(batch) + " sequences of equal, non-zero length");
+  const int T = int(tokens.size() / std::size_t(batch));
+  MatrixRM h = embed(tokens);
+  for (int b = 0; b < m_config.num_layers; ++b) {
+    if (hooks) hooks->blockInput(b, h);
+    runBlock(b, h, batch, T, nullptr, hooks);
+    if (hooks) hooks->blockOutput(b, h);
+  }
+  return finalNorm(h);
+}
+
+MatrixRM Model::forward(const std::vector<int>& tokens, int batch, ForwardHooks* hooks) const {
+  return lmHead(forwardHidden(tokens, batch, hooks));
+}
+
+VectorF Model::decode(const std::vector<int>& tokens, KvCache& cache, ForwardHooks* hooks) const {
+  if (tokens.empty()) throw Error(ErrorKind::InvalidInput, "decode: no tokens given");
+  const int L = m_config.num_layers;
+  const int T = int(tokens.size());
+  const int kvCols = m_config.num_kv_heads * m_config.head_dim;
+  if (int(cache.k.size()) != L || int(cache.v.size()) != L) {
+    if (cache.length != 0)
+      throw Error(ErrorKind::InvalidInput, "decode: KV cache was made for another model");
+    cache.k.assign(std::size_t(L), MatrixRM(0, kvCols));
+    cache.v.assign(std::size_t(L), MatrixRM(0, kvCols));
+  }
+  const int need = cache.length + T;
+  for (int l = 0; l < L; ++l) {
+    for (MatrixRM* m : {&cache.k[std::size_t(l)], &cache.v[std::size_t(l)]}) {
+      if (m->cols() != kvCols)
+        throw Error(ErrorKind::InvalidInput, "decode: KV cache was made for another model");
+      if (m->rows() < need)
+        m->conservativeResize(std::max<Eigen::Index>({need, 2 * m->rows(), 64}), kvCols);
+    }
+  }
+  MatrixRM h = embed(tokens);
+  for (int l = 0; l < L; ++l) {
+    if (hooks) hooks->blockInput(l, h);
+    runBlock(l, h, 1, T, &cache, hooks);
+    if (hooks) hooks->blockOutput(l, h);
+  }
+  cache.length = need;
+  MatrixRM last = h.bottomRows(1);
+  MatrixRM logits = lmHead(finalNorm(last));
+  return logits.row(0).transpose();
+}
+
+}  // namespace slmq::core
