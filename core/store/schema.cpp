@@ -20,7 +20,7 @@ CREATE TABLE models (
   architecture  TEXT NOT NULL DEFAULT '',
   n_params      INTEGER NOT NULL DEFAULT 0,
   size_bytes    INTEGER NOT NULL DEFAULT 0,
-  config_json   TEXT CHECK (config_json IS NULL OR json_valid(config_json)),
+  config_json   TEXT,
   created_at    TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
 );
 
@@ -31,7 +31,7 @@ CREATE TABLE datasets (
   path          TEXT NOT NULL,
   size_bytes    INTEGER NOT NULL DEFAULT 0,
   checksum      TEXT,
-  meta_json     TEXT CHECK (meta_json IS NULL OR json_valid(meta_json)),
+  meta_json     TEXT,
   created_at    TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
   UNIQUE (path, kind)
 );
@@ -44,7 +44,7 @@ CREATE TABLE runs (
   method          TEXT NOT NULL DEFAULT '',
   w_bits          INTEGER NOT NULL DEFAULT 16 CHECK (w_bits BETWEEN 1 AND 32),
   a_bits          INTEGER NOT NULL DEFAULT 16 CHECK (a_bits BETWEEN 1 AND 32),
-  spec_json       TEXT NOT NULL CHECK (json_valid(spec_json)),
+  spec_json       TEXT NOT NULL,
   status          TEXT NOT NULL DEFAULT 'pending'
                   CHECK (status IN ('pending', 'running', 'done', 'failed', 'cancelled')),
   error           TEXT,
@@ -54,9 +54,9 @@ CREATE TABLE runs (
   wall_seconds    REAL,
   cpu_seconds     REAL,
   peak_rss_bytes  INTEGER,
-  timings_json    TEXT CHECK (timings_json IS NULL OR json_valid(timings_json)),
+  timings_json    TEXT,
   host            TEXT,
-  host_info_json  TEXT CHECK (host_info_json IS NULL OR json_valid(host_info_json)),
+  host_info_json  TEXT,
   tool_version    TEXT,
   pid             INTEGER,
   process_start   TEXT

@@ -4,6 +4,8 @@
 
 #include <string>
 
+#include <spdlog/spdlog.h>
+
 #include "core/common/assets.h"
 #include "core/common/error.h"
 #include "core/store/process_identity.h"
@@ -64,7 +66,15 @@ Store Store::open(const std::filesystem::path& path, const StoreOptions& options
   co.busy_timeout_ms = options.busy_timeout_ms;
   Store store(Connection(path, co));
   migrate(store.m_db, storeMigrations());
-  if (!options.read_only && options.recover_interrupted) store.recoverInterruptedRuns();
+  if (!options.read_only && options.recover_interrupted) {
+    try {
+      store.recoverInterruptedRuns();
+    } catch (const Error& e) {
+      // Another writer held the lock past the busy timeout: the store is still usable, and the
+      // next open (or an explicit recoverInterruptedRuns()) retries.
+      spdlog::warn("{}", e.what());
+    }
+  }
   return store;
 }
 
@@ -76,6 +86,7 @@ int Store::schemaVersion() {
 
 std::int64_t Store::upsertModel(const ModelRecord& m) {
   if (m.path.empty()) throw Error(ErrorKind::InvalidInput, name(*this) + ": model path is empty");
+  detail::requireJsonOrEmpty(m.config_json, name(*this) + ", model " + m.path, "config_json");
   Statement st = m_db.prepare(
       "INSERT INTO models (name, path, format, architecture, n_params, size_bytes, config_json) "
       "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) "
@@ -138,6 +149,7 @@ std::int64_t Store::upsertDataset(const DatasetRecord& d) {
   if (d.path.empty() || d.kind.empty()) {
     throw Error(ErrorKind::InvalidInput, name(*this) + ": dataset path and kind must be set");
   }
+  detail::requireJsonOrEmpty(d.meta_json, name(*this) + ", dataset " + d.path, "meta_json");
   Statement st = m_db.prepare(
       "INSERT INTO datasets (name, kind, path, size_bytes, checksum, meta_json) "
       "VALUES (?1, ?2, ?3, ?4, ?5, ?6) "
@@ -217,6 +229,7 @@ std::int64_t Store::createRun(const RunRecord& run) {
   if (run.spec_json.empty()) {
     throw Error(ErrorKind::InvalidInput, name(*this) + ": a run needs its spec JSON");
   }
+  detail::requireJsonOrEmpty(run.spec_json, name(*this) + ", new run", "spec_json");
   if (isFinal(run.status)) {
     throw Error(ErrorKind::InvalidInput,
                 name(*this) +
@@ -270,7 +283,8 @@ void Store::cancelRun(std::int64_t run_id, std::string_view reason) {
 
 int Store::recoverInterruptedRuns() {
   if (m_db.readOnly()) return 0;
-  Transaction tx(m_db);
+  // Read first without a write lock: the common case (nothing interrupted, or runs of live
+  // processes) never waits for another writer.
   Statement select =
       m_db.prepare("SELECT id, pid, host, process_start FROM runs WHERE status = 'running'");
   std::vector<std::pair<std::int64_t, std::string>> dead;
@@ -286,16 +300,21 @@ int Store::recoverInterruptedRuns() {
                             : "interrupted (no process recorded)");
     }
   }
+  select.reset();
+  if (dead.empty()) return 0;
+  Transaction tx(m_db);
   Statement update = m_db.prepare(
       "UPDATE runs SET status = 'failed', error = ?2, "
       "finished_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = ?1 AND status = 'running'");
+  int n = 0;  // a run that finished meanwhile is no longer 'running' and is left alone
   for (const auto& [id, error] : dead) {
     update.bind(1, id).bind(2, error);
     update.run();
+    n += m_db.changes();
     update.reset();
   }
   tx.commit();
-  return static_cast<int>(dead.size());
+  return n;
 }
 
 void Store::deleteRun(std::int64_t run_id) {

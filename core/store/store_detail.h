@@ -10,6 +10,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "core/common/error.h"
 #include "core/store/records.h"
 #include "core/store/statement.h"
@@ -25,6 +27,16 @@ inline void bindTextOrNull(Statement& st, int index, const std::string& text) {
     st.bindNull(index);
   } else {
     st.bind(index, text);
+  }
+}
+
+/// Throws Error(InvalidInput) "<where>: <field> is not valid JSON" unless `text` is empty or
+/// valid JSON. (The schema cannot check this itself: json_valid() is not allowed in CHECK
+/// constraints of an untrusted schema.)
+inline void requireJsonOrEmpty(const std::string& text, const std::string& where,
+                               const char* field) {
+  if (!text.empty() && !nlohmann::json::accept(text)) {
+    throw Error(ErrorKind::InvalidInput, where + ": " + field + " is not valid JSON");
   }
 }
 

@@ -82,6 +82,7 @@ void Store::finishRun(std::int64_t run_id, const RunResults& r) {
                     runStatusName(r.status));
   }
   for (const auto& d : r.distributions) validate(d, at);
+  detail::requireJsonOrEmpty(r.timings_json, at, "timings_json");
 
   Transaction tx(m_db);
   {
