@@ -9,11 +9,6 @@
 #include "core/model/model.h"
 #include "core/tokenizer/hf_tokenizer.h"
 
-// Until the tokenizer library defines loadHfTokenizer, load models without a tokenizer.
-#if __has_include("core/tokenizer/hf_tokenizer.cpp")
-#define SLMQ_HAVE_HF_TOKENIZER 1
-#endif
-
 namespace slmq::core {
 namespace {
 
@@ -68,9 +63,7 @@ std::unique_ptr<Model> loadHfModel(const std::filesystem::path& dir) {
   std::shared_ptr<const Tokenizer> tok;
   const fs::path tokPath = dir / "tokenizer.json";
   std::error_code ec;
-#ifdef SLMQ_HAVE_HF_TOKENIZER
   if (fs::exists(tokPath, ec)) tok = loadHfTokenizer(tokPath);
-#endif
 
   auto m = std::make_unique<Model>(std::move(c), std::move(w), std::move(tok));
   m->setSourcePath(dir);
