@@ -8,11 +8,14 @@
 #include <cstdint>
 #include <cstring>
 #include <map>
+#include <random>
+#include <thread>
 #include <nlohmann/json.hpp>
 
 #include <unicode/bytestream.h>
 #include <unicode/normalizer2.h>
 
+#include "core/common/error.h"
 #include "core/tokenizer/hf_tokenizer.h"
 #include "tests/testlib/test_support.h"
 
@@ -127,6 +130,96 @@ TEST_P(HfTokenizerWholeFileTest, ReproducesWholeFileTokens) {
     std::printf("  %s %s: %zu bytes -> %zu tokens in %.3f s\n", model.c_str(), textName.c_str(),
                 text.size(), got.size(), seconds);
   }
+}
+
+// encode/decode are const and thread-safe: four threads encoding the same file at once all get
+// the reference tokens.
+TEST(HfTokenizerConcurrency, ParallelEncodesGiveReferenceTokens) {
+  const auto tok = loadHfTokenizer(test::asset("models/qwen-ref/tokenizer.json"));
+  const auto want =
+      readInt32Tensors(test::asset("fixtures/qwen-ref/reference.safetensors"), "tokens.ptb_test")
+          .at("tokens.ptb_test");
+  const std::string text = test::readFile(test::asset("text/ptb_test.txt"));
+  std::vector<std::vector<int>> got(4);
+  std::vector<std::thread> threads;
+  for (std::size_t i = 0; i < got.size(); ++i) {
+    threads.emplace_back([&, i] { got[i] = tok->encode(text); });
+  }
+  for (auto& t : threads) t.join();
+  for (const auto& g : got) {
+    EXPECT_TRUE(std::equal(g.begin(), g.end(), want.begin(), want.end()))
+        << firstDifference(g, want);
+  }
+}
+
+// Random Unicode text (ASCII, Latin accents, combining marks, CJK, emoji, all kinds of
+// whitespace, digits, special-token fragments) survives encode -> decode unchanged with a
+// tokenizer that has no normalizer (byte-level BPE is lossless).
+TEST(HfTokenizerRoundTrip, RandomUnicodeTextIsLossless) {
+  const auto tok = loadHfTokenizer(test::asset("models/smol-ref/tokenizer.json"));
+  const std::vector<std::string> atoms = {"a",
+                                          "Z",
+                                          "q",
+                                          " ",
+                                          "  ",
+                                          "\t",
+                                          "\n",
+                                          "\r\n",
+                                          "\u00a0",
+                                          "\u3000",
+                                          "\u2028",
+                                          "\u0085",
+                                          "7",
+                                          "\u0663",
+                                          "\u00b2",
+                                          "'s",
+                                          "'LL",
+                                          "\u00e9",
+                                          "e\u0301",
+                                          "\u0301",
+                                          "\u4e2d",
+                                          "\u6587",
+                                          "\U0001F600",
+                                          "\U0001F44D\U0001F3FD",
+                                          "<|endoftext|>",
+                                          "<|im_start|>",
+                                          "<|",
+                                          "|>",
+                                          ".",
+                                          "--",
+                                          "_",
+                                          "\u05d0",
+                                          "\u0627",
+                                          "\ufeff",
+                                          std::string(1, '\0')};
+  std::mt19937 rng(12345);
+  std::uniform_int_distribution<std::size_t> pick(0, atoms.size() - 1), len(0, 40);
+  for (int trial = 0; trial < 2000; ++trial) {
+    std::string text;
+    for (std::size_t n = len(rng); n > 0; --n) text += atoms[pick(rng)];
+    const auto ids = tok->encode(text);
+    ASSERT_EQ(tok->decode(ids), text) << "trial " << trial;
+  }
+}
+
+// Random bytes: either valid UTF-8 that round-trips, or one InvalidInput error — never a crash.
+TEST(HfTokenizerRoundTrip, RandomBytesNeverCrash) {
+  const auto tok = loadHfTokenizer(test::asset("models/qwen-ref/tokenizer.json"));
+  std::mt19937 rng(7);
+  std::uniform_int_distribution<int> byte(0, 255), len(0, 64);
+  int rejected = 0;
+  for (int trial = 0; trial < 2000; ++trial) {
+    std::string text;
+    for (int n = len(rng); n > 0; --n) text += static_cast<char>(byte(rng));
+    try {
+      const auto ids = tok->encode(text);
+      for (int id : ids) ASSERT_TRUE(id >= 0 && id < tok->vocabSize());
+    } catch (const Error& e) {
+      ASSERT_EQ(e.kind(), ErrorKind::InvalidInput) << e.what();
+      ++rejected;
+    }
+  }
+  EXPECT_GT(rejected, 1000);  // most random byte strings are not UTF-8
 }
 
 std::string paramName(const ::testing::TestParamInfo<const char*>& info) {
