@@ -2,6 +2,7 @@
 // by (rank, position), stale entries skipped — O(n log n) in the word length.
 #include "core/tokenizer/bpe.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <queue>
 

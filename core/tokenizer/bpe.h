@@ -3,6 +3,7 @@
 // with tokenizers' priority-queue merge order (lowest rank first, leftmost on ties).
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -68,7 +69,7 @@ class BpeModel {
   std::unordered_map<std::uint64_t, MergeTarget> m_merges;
   BpeOptions m_options;
   int m_unkId = -1;
-  int m_byteIds[256];  // ids of <0xNN> tokens for byte fallback, -1 if absent
+  std::array<int, 256> m_byteIds{};  // ids of <0xNN> tokens for byte fallback, -1 if absent
 };
 
 }  // namespace slmq::core

@@ -2,9 +2,11 @@
 // pre-tokenizer -> BPE -> post-processor on encode; id -> token -> decoder on decode.
 #include "core/tokenizer/hf_tokenizer.h"
 
+#include <algorithm>
 #include <fstream>
+#include <limits>
 #include <nlohmann/json.hpp>
-#include <sstream>
+#include <optional>
 #include <unordered_map>
 
 #include <spdlog/spdlog.h>
@@ -25,7 +27,7 @@ using Json = nlohmann::json;
 
 constexpr std::uintmax_t kMaxJsonBytes = 1ull << 30;  // 1 GiB: no real tokenizer.json is close
 constexpr int kMaxJsonDepth = 64;                     // tokenizer.json nests about 5 deep
-constexpr std::size_t kMaxCachedWord = 256;           // longer words are not cached
+constexpr std::size_t kMaxCachedWord = 256;           // longer words (rare) are tokenized uncached
 
 enum class DecoderKind { None, ByteLevel };
 
