@@ -3,6 +3,8 @@
 // bit-identical to llama.cpp's CPU reference.
 #include "core/io/ggml_types.h"
 
+#include <algorithm>
+#include <cmath>
 #include <cstring>
 
 #include "core/common/error.h"
@@ -155,6 +157,49 @@ void dequantizeRowQ6_K(const std::uint8_t* src, float* dst, std::int64_t k) noex
       ql += 64;
       qh += 32;
       sc += 8;
+    }
+  }
+}
+
+void quantizeRowQ8_0(const float* src, std::uint8_t* dst, std::int64_t k) noexcept {
+  for (std::int64_t b = 0; b < k / kQK8_0; ++b) {
+    const float* x = src + b * kQK8_0;
+    std::uint8_t* blk = dst + b * kBlockQ8_0Bytes;
+    float amax = 0.0f;
+    for (int j = 0; j < kQK8_0; ++j) amax = std::max(amax, std::fabs(x[j]));
+    const float d = amax / float((1 << 7) - 1);
+    const float id = d != 0.0f ? 1.0f / d : 0.0f;
+    const std::uint16_t dh = f32ToF16(d);
+    blk[0] = std::uint8_t(dh & 0xFF);
+    blk[1] = std::uint8_t(dh >> 8);
+    for (int j = 0; j < kQK8_0; ++j) {
+      blk[2 + j] = std::uint8_t(std::int8_t(std::round(x[j] * id)));  // roundf: half away from 0
+    }
+  }
+}
+
+void quantizeRowQ4_0(const float* src, std::uint8_t* dst, std::int64_t k) noexcept {
+  for (std::int64_t b = 0; b < k / kQK4_0; ++b) {
+    const float* x = src + b * kQK4_0;
+    std::uint8_t* blk = dst + b * kBlockQ4_0Bytes;
+    float amax = 0.0f, max = 0.0f;  // largest magnitude and its signed value
+    for (int j = 0; j < kQK4_0; ++j) {
+      if (amax < std::fabs(x[j])) {
+        amax = std::fabs(x[j]);
+        max = x[j];
+      }
+    }
+    const float d = max / -8.0f;
+    const float id = d != 0.0f ? 1.0f / d : 0.0f;
+    const std::uint16_t dh = f32ToF16(d);
+    blk[0] = std::uint8_t(dh & 0xFF);
+    blk[1] = std::uint8_t(dh >> 8);
+    for (int j = 0; j < kQK4_0 / 2; ++j) {
+      const float x0 = x[j] * id;
+      const float x1 = x[kQK4_0 / 2 + j] * id;
+      const int xi0 = std::min(15, int(std::int8_t(x0 + 8.5f)));
+      const int xi1 = std::min(15, int(std::int8_t(x1 + 8.5f)));
+      blk[2 + j] = std::uint8_t(xi0 | (xi1 << 4));
     }
   }
 }

@@ -62,6 +62,13 @@ void dequantizeRowQ4_0(const std::uint8_t* src, float* dst, std::int64_t k) noex
 void dequantizeRowQ4_K(const std::uint8_t* src, float* dst, std::int64_t k) noexcept;
 void dequantizeRowQ6_K(const std::uint8_t* src, float* dst, std::int64_t k) noexcept;
 
+/// Scalar reference quantizers, bit-identical to ggml's quantize_row_q8_0_ref and
+/// quantize_row_q4_0_ref: Q8_0 d = absmax/127, q = round(x/d); Q4_0 d = (signed value of largest
+/// magnitude)/−8, q = min(15, trunc(x/d + 8.5)). `k` a multiple of 32; `dst` receives
+/// k/32 blocks.
+void quantizeRowQ8_0(const float* src, std::uint8_t* dst, std::int64_t k) noexcept;
+void quantizeRowQ4_0(const float* src, std::uint8_t* dst, std::int64_t k) noexcept;
+
 /// Decodes `count` values of `type` from `src` into `dst`. `count` must be a multiple of the
 /// type's block size and `src` must hold count / block_elements · block_bytes bytes (the caller
 /// checks both against the file). Throws Error(Unsupported) for a type we cannot decode and

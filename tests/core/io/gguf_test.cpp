@@ -3,6 +3,8 @@
 // corrupt files that must fail with a clear error naming the file.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cmath>
 #include <cstring>
 #include <limits>
 
@@ -159,6 +161,69 @@ TEST(GgmlDequantize, RefusesTypesItCannotDecode) {
   } catch (const Error& e) {
     EXPECT_EQ(e.kind(), ErrorKind::Unsupported);
     EXPECT_NE(std::string(e.what()).find("Q5_K"), std::string::npos) << e.what();
+  }
+}
+
+TEST(GgmlQuantize, Q8_0AndQ4_0HandValues) {
+  // x_j = j − 16: the largest magnitude is x_0 = −16.
+  std::vector<float> x(32);
+  for (int j = 0; j < 32; ++j) x[j] = float(j - 16);
+  Bytes q8(34), q4(18);
+  quantizeRowQ8_0(x.data(), q8.data(), 32);
+  quantizeRowQ4_0(x.data(), q4.data(), 32);
+  // Q8_0: d = 16/127 (stored as f16), q = round(x·127/16): −16 -> −127, 1 -> round(7.9375) = 8,
+  // −15 -> round(−119.06) = −119.
+  EXPECT_EQ(std::int8_t(q8[2 + 0]), -127);
+  EXPECT_EQ(std::int8_t(q8[2 + 17]), 8);
+  EXPECT_EQ(std::int8_t(q8[2 + 1]), -119);
+  // Q4_0: d = −16/−8 = 2, nibble = min(15, trunc(x/2 + 8.5)): −16 -> 0, 15 -> 15 (16 clamped),
+  // 0 -> 8, 1 -> trunc(9.0) = 9, −1 -> trunc(8.0) = 8.
+  EXPECT_EQ(q4[0] | (q4[1] << 8), 0x4000);  // f16 2.0
+  EXPECT_EQ(q4[2 + 0] & 0xF, 0);            // x_0 = −16
+  EXPECT_EQ(q4[2 + 15] >> 4, 15);           // x_31 = 15
+  EXPECT_EQ(q4[2 + 0] >> 4, 8);             // x_16 = 0
+  EXPECT_EQ(q4[2 + 1] >> 4, 9);             // x_17 = 1
+  EXPECT_EQ(q4[2 + 15] & 0xF, 8);           // x_15 = −1
+  std::vector<float> y(32);
+  dequantizeGgml(GgmlType::Q4_0, q4.data(), 32, y.data());
+  EXPECT_EQ(y[0], -16.0f);
+  EXPECT_EQ(y[31], 14.0f);  // (15 − 8)·2
+}
+
+TEST(GgmlQuantize, RoundTripErrorIsWithinHalfAStep) {
+  // Pseudo-random values over several blocks; the error of quantize -> dequantize is at most half
+  // a step d plus what storing d as f16 (relative error <= 2^-11) costs at the largest code.
+  std::vector<float> x(32 * 8);
+  std::uint32_t s = 12345;
+  for (auto& v : x) {
+    s = s * 1664525u + 1013904223u;
+    v = (float(s >> 8) / float(1 << 24) - 0.5f) * 7.0f;
+  }
+  Bytes q8(34 * 8), q4(18 * 8);
+  quantizeRowQ8_0(x.data(), q8.data(), 256);
+  quantizeRowQ4_0(x.data(), q4.data(), 256);
+  std::vector<float> y8(256), y4(256);
+  dequantizeGgml(GgmlType::Q8_0, q8.data(), 256, y8.data());
+  dequantizeGgml(GgmlType::Q4_0, q4.data(), 256, y4.data());
+  for (int b = 0; b < 8; ++b) {
+    float amax = 0, max = 0;
+    for (int j = 0; j < 32; ++j) {
+      if (std::fabs(x[b * 32 + j]) > amax) {
+        amax = std::fabs(x[b * 32 + j]);
+        max = x[b * 32 + j];
+      }
+    }
+    const float d8 = amax / 127;
+    const float d4 = max / -8;  // signed: the extreme maps to code 0, i.e. −8·d4 = max
+    for (int j = 0; j < 32; ++j) {
+      const int i = b * 32 + j;
+      EXPECT_LE(std::fabs(y8[i] - x[i]), 0.5f * d8 + 127 * d8 / 2048 + 1e-6f) << i;
+      // Q4_0 codes reach −8..7: values beyond 7.5 steps on the other side are clamped to 7·d4.
+      const float t = x[i] / d4;
+      const float steps = t > 7.5f ? t - 7.0f : 0.5f;
+      EXPECT_LE(std::fabs(y4[i] - x[i]), steps * std::fabs(d4) + 8 * std::fabs(d4) / 2048 + 1e-6f)
+          << i;
+    }
   }
 }
 
