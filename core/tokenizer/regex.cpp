@@ -42,18 +42,98 @@ MatchScratch& scratch() {
   return s;
 }
 
+// Oniguruma's Unicode classes as PCRE2 class contents.
+constexpr const char* kOnigSpace = R"(\t-\r\x{85}\p{Z})";
+constexpr const char* kOnigWord = R"(\p{L}\p{M}\p{N}\p{Pc})";
+constexpr const char* kOnigHex = "0-9a-fA-F";
+
 }  // namespace
+
+std::string onigurumaToPcre2(std::string_view p) {
+  std::string out;
+  out.reserve(p.size() + 32);
+  bool inClass = false;
+  for (std::size_t i = 0; i < p.size(); ++i) {
+    const char c = p[i];
+    if (c == '\\' && i + 1 < p.size()) {
+      const char e = p[i + 1];
+      ++i;
+      if (e == 'Q') {  // quoted literal: copy through \E (or the end)
+        const auto end = p.find("\\E", i + 1);
+        const auto stop = end == std::string_view::npos ? p.size() : end + 2;
+        out.append(p.substr(i - 1, stop - (i - 1)));
+        i = stop - 1;
+        continue;
+      }
+      const char* set = e == 's' || e == 'S'   ? kOnigSpace
+                        : e == 'w' || e == 'W' ? kOnigWord
+                        : e == 'h' || e == 'H' ? kOnigHex
+                                               : nullptr;
+      const bool negated = e == 'S' || e == 'W' || e == 'H';
+      if (set && inClass && !negated) {
+        out += set;
+      } else if (set && !inClass) {
+        out += negated ? "[^" : "[";
+        out += set;
+        out += ']';
+      } else if (e == 'v') {
+        out += "\\x0B";
+      } else {
+        out += '\\';
+        out += e;
+      }
+      continue;
+    }
+    if (inClass) {
+      if (c == '[' && i + 1 < p.size() && p[i + 1] == ':') {  // POSIX [:name:]
+        const auto end = p.find(":]", i + 2);
+        const auto stop = end == std::string_view::npos ? i + 1 : end + 2;
+        out.append(p.substr(i, stop - i));
+        i = stop - 1;
+        continue;
+      }
+      if (c == ']') inClass = false;
+      out += c;
+      continue;
+    }
+    if (c == '[') {
+      inClass = true;
+      out += c;
+      // A ']' right after '[' or '[^' is a literal member.
+      if (i + 1 < p.size() && p[i + 1] == '^') out += p[++i];
+      if (i + 1 < p.size() && p[i + 1] == ']') out += p[++i];
+      continue;
+    }
+    if (c == '(' && i + 1 < p.size() && p[i + 1] == '?') {
+      // Inline options (?imx-imx) or (?imx-imx:...): Oniguruma's m is PCRE2's s.
+      std::size_t j = i + 2;
+      while (j < p.size() && (p[j] == 'i' || p[j] == 'm' || p[j] == 'x' || p[j] == '-')) ++j;
+      if (j > i + 2 && j < p.size() && (p[j] == ')' || p[j] == ':')) {
+        out += "(?";
+        for (std::size_t k = i + 2; k < j; ++k) out += p[k] == 'm' ? 's' : p[k];
+        i = j - 1;
+        continue;
+      }
+    }
+    out += c;
+  }
+  return out;
+}
 
 TokenizerRegex::TokenizerRegex(const std::string& pattern, const std::string& where)
     : m_pattern(pattern), m_where(where) {
   int errorCode = 0;
   PCRE2_SIZE errorOffset = 0;
-  auto* code = pcre2_compile(reinterpret_cast<PCRE2_SPTR>(pattern.data()), pattern.size(),
-                             PCRE2_UTF | PCRE2_UCP, &errorCode, &errorOffset, nullptr);
+  // Oniguruma's Ruby syntax: ^ and $ are line anchors.
+  const std::string translated = onigurumaToPcre2(pattern);
+  auto* code =
+      pcre2_compile(reinterpret_cast<PCRE2_SPTR>(translated.data()), translated.size(),
+                    PCRE2_UTF | PCRE2_UCP | PCRE2_MULTILINE, &errorCode, &errorOffset, nullptr);
   if (!code) {
     throw Error(ErrorKind::InvalidInput, where + ": regex " + pattern +
                                              " does not compile: " + pcre2Message(errorCode) +
-                                             " at pattern offset " + std::to_string(errorOffset));
+                                             " at offset " + std::to_string(errorOffset) +
+                                             " of its PCRE2 form " + translated);
   }
   pcre2_jit_compile(code, PCRE2_JIT_COMPLETE);  // optional: falls back to the interpreter
   m_code = code;

@@ -156,6 +156,31 @@ TEST(TokenizerRegex, EmptyMatchesFollowOnigurumaIteration) {
   EXPECT_EQ(re.findAll("axxb"), (std::vector<ByteRange>{{0, 0}, {1, 3}, {4, 4}}));
 }
 
+// Oniguruma (Ruby syntax) meanings of the classes whose PCRE2 meaning differs, per Oniguruma's
+// doc/RE: \s excludes U+180E, \w includes marks and connector punctuation, \h is a hex
+// digit, \v is U+000B, ^/$ are line anchors, and (?m) lets '.' match a newline.
+TEST(TokenizerRegex, FollowsOnigurumaMeaningsOfClasses) {
+  auto all = [](const std::string& pattern, const std::string& text) {
+    TokenizerRegex re(pattern, "test");
+    std::vector<std::string> out;
+    for (const auto& [b, e] : re.findAll(text)) out.push_back(text.substr(b, e - b));
+    return out;
+  };
+  using V = std::vector<std::string>;
+  EXPECT_EQ(all(R"(\s+)", "a \u180e\u0085\u2028b"), (V{" ", "\u0085\u2028"}));
+  EXPECT_EQ(all(R"([^\s\p{L}]+)", "a\u180e\u3000b"), (V{"\u180e"}));
+  EXPECT_EQ(all(R"(\S+)", "x\u180ey z"), (V{"x\u180ey", "z"}));
+  EXPECT_EQ(all(R"(\w+)", "e\u0301\u203fx\u00b2 y"), (V{"e\u0301\u203fx\u00b2", "y"}));
+  EXPECT_EQ(all(R"([\w]+)", "ab\u0301-c"), (V{"ab\u0301", "c"}));
+  EXPECT_EQ(all(R"(\h+)", "12abXYz \t"), (V{"12ab"}));
+  EXPECT_EQ(all(R"(\v)", "a\x0b\nb"), (V{"\x0b"}));
+  EXPECT_EQ(all("^b", "ab\nbc"), (V{"b"}));
+  EXPECT_EQ(all("(?m:a.b)", "a\nb"), (V{"a\nb"}));
+  EXPECT_EQ(all("a.b", "a\nb"), V{});
+  EXPECT_EQ(all(R"([]a]+)", "x]a]y"), (V{"]a]"}));
+  EXPECT_EQ(all(R"([[:alpha:]\d]+)", "ab12-c"), (V{"ab12", "c"}));
+}
+
 TEST(PreTokenizerErrors, UnknownTypeAndBadRegexAreNamed) {
   try {
     makePreTokenizer({{"type", "Whitespace"}}, "tok.json");
