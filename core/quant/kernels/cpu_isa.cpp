@@ -1,0 +1,59 @@
+// CPU feature detection for the packed kernels (see cpu_isa.h).
+#include "core/quant/kernels/cpu_isa.h"
+
+#include <atomic>
+#include <cstdlib>
+#include <cstring>
+
+namespace slmq::core {
+
+namespace {
+KernelIsa detect() noexcept {
+  KernelIsa best = kernelIsaSupported(KernelIsa::Avx2) ? KernelIsa::Avx2 : KernelIsa::Portable;
+  if (const char* env = std::getenv("SLMQ_KERNEL_ISA")) {
+    if (std::strcmp(env, "portable") == 0) return KernelIsa::Portable;
+  }
+  return best;
+}
+
+std::atomic<int>& activeSlot() {
+  static std::atomic<int> slot{int(detect())};
+  return slot;
+}
+}  // namespace
+
+const char* kernelIsaName(KernelIsa isa) noexcept {
+  switch (isa) {
+    case KernelIsa::Portable:
+      return "portable";
+    case KernelIsa::Avx2:
+      return "avx2";
+  }
+  return "?";
+}
+
+bool kernelIsaSupported(KernelIsa isa) noexcept {
+  switch (isa) {
+    case KernelIsa::Portable:
+      return true;
+    case KernelIsa::Avx2:
+#if defined(__x86_64__) || defined(__i386__)
+      return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+#else
+      return false;
+#endif
+  }
+  return false;
+}
+
+KernelIsa activeKernelIsa() noexcept {
+  return KernelIsa(activeSlot().load(std::memory_order_relaxed));
+}
+
+KernelIsa setKernelIsa(KernelIsa isa) noexcept {
+  if (!kernelIsaSupported(isa)) isa = KernelIsa::Portable;
+  activeSlot().store(int(isa), std::memory_order_relaxed);
+  return isa;
+}
+
+}  // namespace slmq::core

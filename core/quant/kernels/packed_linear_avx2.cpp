@@ -1,0 +1,200 @@
+// AVX2 kernels of PackedLinear (compiled for AVX2+FMA with function attributes, chosen at run
+// time).
+//
+// Integer path (A8): codes widened to int16 and multiplied with _mm256_madd_epi16 (16 products
+// summed pairwise into 8 int32 lanes per instruction), int32 accumulation over a group, then
+// converted to float and scaled per group. Unlike the sign trick of ggml's q8_0 dot product
+// (_mm256_maddubs_epi16 on |w| and sign(a, w)), int16 products are exact for every int8 code
+// including −128, which clipped activations (clip ratio < 1) do produce; at the same instruction
+// count per product once the activations are stored as int16.
+// Tiles: 4 tokens × 2 output rows (prefill) or 1 token × 4 rows (decode), parallel over blocks
+// of output rows.
+#include <immintrin.h>
+#include <omp.h>
+
+#include <algorithm>
+
+#include "core/quant/kernels/packed_linear.h"
+
+namespace slmq::core::kernels_detail {
+
+#if defined(__x86_64__) || defined(__i386__)
+
+namespace {
+
+#define SLMQ_AVX2 __attribute__((target("avx2,fma")))
+
+SLMQ_AVX2 inline float hsum(__m256 v) {
+  __m128 s = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
+  s = _mm_add_ps(s, _mm_movehl_ps(s, s));
+  s = _mm_add_ss(s, _mm_movehdup_ps(s));
+  return _mm_cvtss_f32(s);
+}
+
+/// 32 weights of row `r` starting at padded element `k` as two int16 vectors (elements k..k+15,
+/// k+16..k+31).
+template <bool INT4>
+SLMQ_AVX2 inline void loadWeights32(const PackedView& v, int r, int k, __m256i& lo, __m256i& hi) {
+  const std::size_t e = std::size_t(r) * v.kpad + k;
+  if constexpr (INT4) {
+    const __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(v.w4 + e / 2));
+    const __m128i mask = _mm_set1_epi8(0x0F);
+    lo = _mm256_cvtepu8_epi16(_mm_and_si128(bytes, mask));
+    hi = _mm256_cvtepu8_epi16(_mm_and_si128(_mm_srli_epi16(bytes, 4), mask));
+  } else {
+    lo = _mm256_cvtepi8_epi16(_mm_loadu_si128(reinterpret_cast<const __m128i*>(v.w8 + e)));
+    hi = _mm256_cvtepi8_epi16(_mm_loadu_si128(reinterpret_cast<const __m128i*>(v.w8 + e + 16)));
+  }
+}
+
+// Tile of MR tokens (i0..) × NR output rows (j0..): y = sx · Σ_g s·(Σ c_w c_x − z·Σ c_x), the
+// bracket in int32 (z·Σ c_x is subtracted from lane 0 before the conversion to float).
+template <int MR, int NR, bool INT4>
+SLMQ_AVX2 void tileInt(const PackedView& v, const ActView& a, int i0, int j0, float* y) {
+  __m256 facc[MR][NR];
+  for (int i = 0; i < MR; ++i)
+    for (int j = 0; j < NR; ++j) facc[i][j] = _mm256_setzero_ps();
+  const std::int16_t* arow[MR];
+  for (int i = 0; i < MR; ++i) arow[i] = a.a + std::size_t(i0 + i) * v.kpad;
+  for (int g = 0; g < v.ng; ++g) {
+    const int off = g * v.gpad, len = v.groupPad(g);
+    __m256i iacc[MR][NR];
+    for (int i = 0; i < MR; ++i)
+      for (int j = 0; j < NR; ++j) iacc[i][j] = _mm256_setzero_si256();
+    for (int k = off; k < off + len; k += 32) {
+      __m256i wlo[NR], whi[NR];
+      for (int j = 0; j < NR; ++j) loadWeights32<INT4>(v, j0 + j, k, wlo[j], whi[j]);
+      for (int i = 0; i < MR; ++i) {
+        const __m256i alo = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(arow[i] + k));
+        const __m256i ahi = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(arow[i] + k + 16));
+        for (int j = 0; j < NR; ++j)
+          iacc[i][j] = _mm256_add_epi32(
+              iacc[i][j],
+              _mm256_add_epi32(_mm256_madd_epi16(alo, wlo[j]), _mm256_madd_epi16(ahi, whi[j])));
+      }
+    }
+    for (int j = 0; j < NR; ++j) {
+      const __m256 vs = _mm256_set1_ps(v.scale[std::size_t(j0 + j) * v.ng + g]);
+      if (a.sumA) {
+        const int z = v.zeroAt(j0 + j, g);
+        for (int i = 0; i < MR; ++i)
+          iacc[i][j] = _mm256_sub_epi32(
+              iacc[i][j],
+              _mm256_setr_epi32(z * a.sumA[std::size_t(i0 + i) * v.ng + g], 0, 0, 0, 0, 0, 0, 0));
+      }
+      for (int i = 0; i < MR; ++i)
+        facc[i][j] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(iacc[i][j]), vs, facc[i][j]);
+    }
+  }
+  for (int i = 0; i < MR; ++i)
+    for (int j = 0; j < NR; ++j)
+      y[std::size_t(i0 + i) * v.N + j0 + j] = a.sx[i0 + i] * hsum(facc[i][j]);
+}
+
+/// 32 dequantized weights of row r at padded element k: four float vectors.
+template <bool INT4>
+SLMQ_AVX2 inline void dequant32(const PackedView& v, int r, int k, __m256 vs, __m256 vz,
+                                __m256 w[4]) {
+  __m256i lo, hi;
+  loadWeights32<INT4>(v, r, k, lo, hi);
+  const __m256i q[4] = {_mm256_cvtepi16_epi32(_mm256_castsi256_si128(lo)),
+                        _mm256_cvtepi16_epi32(_mm256_extracti128_si256(lo, 1)),
+                        _mm256_cvtepi16_epi32(_mm256_castsi256_si128(hi)),
+                        _mm256_cvtepi16_epi32(_mm256_extracti128_si256(hi, 1))};
+  // s · (code − z), the same two roundings as QuantizedTensor::dequantize.
+  for (int t = 0; t < 4; ++t) w[t] = _mm256_mul_ps(vs, _mm256_sub_ps(_mm256_cvtepi32_ps(q[t]), vz));
+}
+
+// Tile of MR tokens × 1 row with float activations.
+template <int MR, bool INT4>
+SLMQ_AVX2 void tileFloat(const PackedView& v, const FloatActView& x, int i0, int j, float* y) {
+  __m256 acc[MR];
+  for (int i = 0; i < MR; ++i) acc[i] = _mm256_setzero_ps();
+  for (int g = 0; g < v.ng; ++g) {
+    const int off = g * v.gpad, len = v.groupPad(g);
+    const __m256 vs = _mm256_set1_ps(v.scale[std::size_t(j) * v.ng + g]);
+    const __m256 vz = _mm256_set1_ps(float(v.zeroAt(j, g)));
+    for (int k = off; k < off + len; k += 32) {
+      __m256 w[4];
+      dequant32<INT4>(v, j, k, vs, vz, w);
+      for (int i = 0; i < MR; ++i) {
+        const float* xi = x.x + std::size_t(i0 + i) * v.kpad + k;
+        for (int t = 0; t < 4; ++t)
+          acc[i] = _mm256_fmadd_ps(w[t], _mm256_loadu_ps(xi + 8 * t), acc[i]);
+      }
+    }
+  }
+  for (int i = 0; i < MR; ++i) y[std::size_t(i0 + i) * v.N + j] = hsum(acc[i]);
+}
+
+/// Rows per parallel block: enough blocks to balance `threads`, multiples of 4.
+int rowBlock(int N, int threads) {
+  int rb = (N + 4 * threads - 1) / (4 * threads);
+  rb = (rb + 3) / 4 * 4;
+  return std::clamp(rb, 4, 64);
+}
+
+template <bool INT4>
+SLMQ_AVX2 void gemmInt(const PackedView& v, const ActView& a, float* y, int threads) {
+  const int rb = rowBlock(v.N, threads);
+  const int blocks = (v.N + rb - 1) / rb;
+#pragma omp parallel for num_threads(threads) schedule(static)
+  for (int b = 0; b < blocks; ++b) {
+    const int jb = b * rb, je = std::min(v.N, jb + rb);
+    int i = 0;
+    for (; i + 4 <= a.M; i += 4) {
+      int j = jb;
+      for (; j + 2 <= je; j += 2) tileInt<4, 2, INT4>(v, a, i, j, y);
+      for (; j < je; ++j) tileInt<4, 1, INT4>(v, a, i, j, y);
+    }
+    for (; i < a.M; ++i) {
+      int j = jb;
+      for (; j + 4 <= je; j += 4) tileInt<1, 4, INT4>(v, a, i, j, y);
+      for (; j < je; ++j) tileInt<1, 1, INT4>(v, a, i, j, y);
+    }
+  }
+}
+
+template <bool INT4>
+SLMQ_AVX2 void gemmFloat(const PackedView& v, const FloatActView& x, float* y, int threads) {
+  const int rb = rowBlock(v.N, threads);
+  const int blocks = (v.N + rb - 1) / rb;
+#pragma omp parallel for num_threads(threads) schedule(static)
+  for (int b = 0; b < blocks; ++b) {
+    const int jb = b * rb, je = std::min(v.N, jb + rb);
+    for (int j = jb; j < je; ++j) {
+      int i = 0;
+      for (; i + 4 <= x.M; i += 4) tileFloat<4, INT4>(v, x, i, j, y);
+      for (; i < x.M; ++i) tileFloat<1, INT4>(v, x, i, j, y);
+    }
+  }
+}
+
+}  // namespace
+
+void gemmIntAvx2(const PackedView& v, const ActView& a, float* y, int threads) {
+  if (v.int4)
+    gemmInt<true>(v, a, y, threads);
+  else
+    gemmInt<false>(v, a, y, threads);
+}
+
+void gemmFloatAvx2(const PackedView& v, const FloatActView& x, float* y, int threads) {
+  if (v.int4)
+    gemmFloat<true>(v, x, y, threads);
+  else
+    gemmFloat<false>(v, x, y, threads);
+}
+
+#else  // not x86: never selected (kernelIsaSupported(Avx2) is false)
+
+void gemmIntAvx2(const PackedView& v, const ActView& a, float* y, int threads) {
+  gemmIntPortable(v, a, y, threads);
+}
+void gemmFloatAvx2(const PackedView& v, const FloatActView& x, float* y, int threads) {
+  gemmFloatPortable(v, x, y, threads);
+}
+
+#endif
+
+}  // namespace slmq::core::kernels_detail
