@@ -129,6 +129,34 @@ TEST(HfTokenizer, TemplateProcessingAddsBosAndEos) {
   EXPECT_EQ(load(dir, j)->encode("Hello"), (Ids{0, 14, 1}));
 }
 
+// Llama-3's layout: Sequence[ByteLevel (offsets only), TemplateProcessing "<s> $A"]; and
+// RoBERTa's cls/sep processor.
+TEST(HfTokenizer, SequenceAndRobertaPostProcessors) {
+  test::TempDir dir;
+  Json j = tinyTokenizer();
+  j["post_processor"] = {
+      {"type", "Sequence"},
+      {"processors",
+       Json::array({Json{{"type", "ByteLevel"},
+                         {"add_prefix_space", true},
+                         {"trim_offsets", false},
+                         {"use_regex", true}},
+                    Json{{"type", "TemplateProcessing"},
+                         {"single", "<s> $A"},
+                         {"pair", "<s> $A <s> $B"},
+                         {"special_tokens",
+                          {{"<s>", {{"id", "<s>"}, {"ids", {0}}, {"tokens", {"<s>"}}}}}}}})}};
+  EXPECT_EQ(load(dir, j)->encode("Hello"), (Ids{0, 14}));
+  j["post_processor"] = {{"type", "RobertaProcessing"},
+                         {"sep", {"</s>", 1}},
+                         {"cls", {"<s>", 0}},
+                         {"trim_offsets", true},
+                         {"add_prefix_space", false}};
+  EXPECT_EQ(load(dir, j)->encode("Hello"), (Ids{0, 14, 1}));
+  j["post_processor"]["sep"] = {"</s>", 4000};
+  EXPECT_THROW(load(dir, j), Error);  // id outside the vocabulary
+}
+
 TEST(HfTokenizer, BosAndEosFromTokenizerConfig) {
   test::TempDir dir;
   test::writeFile(dir / "tokenizer_config.json",
