@@ -9,14 +9,6 @@
 #include "core/model/rope.h"
 #include "core/tokenizer/tokenizer.h"
 
-// The GGUF and llama2.c loaders are defined by the gguf reader; dispatch only once they exist.
-#if __has_include("core/model/gguf_loader.cpp")
-#define SLMQ_HAVE_GGUF_LOADER 1
-#endif
-#if __has_include("core/model/llama2c_loader.cpp")
-#define SLMQ_HAVE_LLAMA2C_LOADER 1
-#endif
-
 namespace slmq::core {
 
 std::unique_ptr<Model> Model::load(const std::filesystem::path& path,
@@ -27,11 +19,7 @@ std::unique_ptr<Model> Model::load(const std::filesystem::path& path,
   if (fs::is_directory(path, ec)) return loadHfModel(path);
   const std::string ext = path.extension().string();
   if (ext == ".gguf") {
-#ifdef SLMQ_HAVE_GGUF_LOADER
     return loadGgufModel(path);
-#else
-    throw Error(ErrorKind::Unsupported, path.string() + ": GGUF loading is not built in");
-#endif
   }
   if (ext == ".bin") {
     if (path.filename() == "pytorch_model.bin")
@@ -39,13 +27,9 @@ std::unique_ptr<Model> Model::load(const std::filesystem::path& path,
                   path.string() +
                       ": PyTorch pickle checkpoints are not loaded (pickle can execute "
                       "code); convert the model to safetensors");
-#ifdef SLMQ_HAVE_LLAMA2C_LOADER
     fs::path tok = tokenizerPath;
     if (tok.empty()) tok = path.parent_path() / "tok512.bin";
     return loadLlama2cModel(path, tok);
-#else
-    throw Error(ErrorKind::Unsupported, path.string() + ": llama2.c loading is not built in");
-#endif
   }
   if (ext == ".safetensors" || path.filename() == "config.json")
     return loadHfModel(path.parent_path());
