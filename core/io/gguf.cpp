@@ -7,7 +7,6 @@
 
 #include <cstring>
 #include <limits>
-#include <unordered_set>
 
 #include "core/common/error.h"
 #include "core/io/mmap_file.h"
@@ -285,13 +284,14 @@ void GgufFile::parse() {
   }
 
   // --- metadata ---------------------------------------------------------------------------------
-  std::unordered_set<std::string> keys;
   m_metadata.resize(std::size_t(nKv));
   for (std::uint64_t k = 0; k < nKv; ++k) {
     GgufKeyValue& kv = m_metadata[std::size_t(k)];
     const std::uint64_t at = c.pos();
     kv.key = c.readString("metadata key #" + str(k), kGgufMaxNameBytes);
-    if (!keys.insert(kv.key).second) c.fail("duplicate metadata key '" + kv.key + "'", at);
+    if (!m_key_index.emplace(kv.key, std::size_t(k)).second) {
+      c.fail("duplicate metadata key '" + kv.key + "'", at);
+    }
     const std::uint64_t typeAt = c.pos();
     const auto code = c.read<std::uint32_t>("metadata '" + kv.key + "' type");
     if (minValueBytes(GgufType(code)) == 0) {
@@ -310,13 +310,14 @@ void GgufFile::parse() {
   }
 
   // --- tensor infos -----------------------------------------------------------------------------
-  std::unordered_set<std::string> names;
   m_tensors.resize(std::size_t(nTensors));
   for (std::uint64_t t = 0; t < nTensors; ++t) {
     GgufTensorInfo& ti = m_tensors[std::size_t(t)];
     const std::uint64_t at = c.pos();
     ti.name = c.readString("tensor info #" + str(t) + " name", kGgufMaxNameBytes);
-    if (!names.insert(ti.name).second) c.fail("duplicate tensor name '" + ti.name + "'", at);
+    if (!m_tensor_index.emplace(ti.name, std::size_t(t)).second) {
+      c.fail("duplicate tensor name '" + ti.name + "'", at);
+    }
     const std::string what = "tensor '" + ti.name + "'";
     const auto nDims = c.read<std::uint32_t>(what + " n_dims");
     if (nDims < 1 || nDims > std::uint32_t(kGgufMaxDims)) {
@@ -375,10 +376,8 @@ void GgufFile::parse() {
 // --- metadata access -----------------------------------------------------------------------------
 
 const GgufValue* GgufFile::find(const std::string& key) const {
-  for (const auto& kv : m_metadata) {
-    if (kv.key == key) return &kv.value;
-  }
-  return nullptr;
+  const auto it = m_key_index.find(key);
+  return it == m_key_index.end() ? nullptr : &m_metadata[it->second].value;
 }
 
 const GgufValue& GgufFile::require(const std::string& key) const {
@@ -487,10 +486,8 @@ std::vector<std::int64_t> GgufFile::getIntArray(const std::string& key) const {
 // --- tensor access -------------------------------------------------------------------------------
 
 const GgufTensorInfo* GgufFile::findTensor(const std::string& name) const {
-  for (const auto& t : m_tensors) {
-    if (t.name == name) return &t;
-  }
-  return nullptr;
+  const auto it = m_tensor_index.find(name);
+  return it == m_tensor_index.end() ? nullptr : &m_tensors[it->second];
 }
 
 const GgufTensorInfo& GgufFile::requireTensor(const std::string& name) const {

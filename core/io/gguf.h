@@ -9,6 +9,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "core/common/tensor.h"
@@ -140,6 +141,8 @@ class GgufFile {
   std::uint64_t m_data_offset = 0;
   std::vector<GgufKeyValue> m_metadata;
   std::vector<GgufTensorInfo> m_tensors;
+  std::unordered_map<std::string, std::size_t> m_key_index;     ///< key -> m_metadata index
+  std::unordered_map<std::string, std::size_t> m_tensor_index;  ///< name -> m_tensors index
 };
 
 /// Limits that make a hostile header fail fast instead of allocating or recursing without bound.
