@@ -77,9 +77,9 @@ class ProgressLineParser {
 };
 
 /// Writes protocol lines to a FILE (stdout by default), flushing each line. Thread-safe (one
-/// mutex). Progress lines are rate-limited: one per `min_interval` unless the fraction moved by
-/// at least 0.01 or the stage changed; 0 and 1 always pass. The ETA is linear in the fraction
-/// since the first progress event.
+/// mutex). Progress lines are rate-limited: a line is written when the stage changed, the
+/// fraction moved by at least 0.01 or reached 1, or `min_interval` passed since the last line
+/// (a heartbeat). The ETA is linear in the fraction since the first progress event.
 class ProgressWriter {
  public:
   explicit ProgressWriter(std::FILE* out = stdout, std::int64_t run = 0,
