@@ -216,6 +216,21 @@ std::string pythonStrip(const std::string& s) {
   return s.substr(b, e - b);
 }
 
+std::string pythonRstrip(const std::string& s) {
+  std::size_t e = 0, i = 0;
+  while (i < s.size()) {
+    const std::size_t w = whitespaceAt(s, i);
+    if (w) {
+      i += w;
+    } else {
+      ++i;
+      while (i < s.size() && (static_cast<unsigned char>(s[i]) & 0xc0) == 0x80) ++i;
+      e = i;
+    }
+  }
+  return s.substr(0, e);
+}
+
 std::size_t utf8Length(const std::string& s) {
   std::size_t n = 0;
   for (unsigned char c : s)

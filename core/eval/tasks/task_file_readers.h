@@ -54,6 +54,8 @@ std::vector<CsvRecord> parseCsv(const std::string& text, const std::filesystem::
 /// Python's str.strip(): removes leading and trailing Unicode whitespace (ASCII whitespace,
 /// \x1c-\x1f, U+0085, U+00A0, U+1680, U+2000-U+200A, U+2028, U+2029, U+202F, U+205F, U+3000).
 std::string pythonStrip(const std::string& s);
+/// Python's str.rstrip(): removes trailing Unicode whitespace only.
+std::string pythonRstrip(const std::string& s);
 
 /// Number of Unicode code points in UTF-8 `s` (Python's len() of the decoded string): bytes
 /// that are not UTF-8 continuation bytes.
