@@ -1,10 +1,143 @@
-// Main window (skeleton; filled by the workbench issue).
+// MainWindow: wiring of docks, views, actions and the workspace; see main_window.h.
 #include "ui/main_window.h"
 
-namespace slmq::ui {
+#include <QApplication>
+#include <QCloseEvent>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QLabel>
+#include <QMessageBox>
+#include <QSettings>
+#include <QStatusBar>
+#include <QTabWidget>
 
-MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
+#include "core/common/assets.h"
+#include "ui/docks/models_dock.h"
+#include "ui/docks/runs_dock.h"
+#include "ui/main_actions.h"
+#include "ui/store/store_adapter.h"
+
+namespace slmq::ui {
+namespace {
+constexpr int kLayoutVersion = 1;  // bump when docks change, so that old saved states are ignored
+}
+
+MainWindow::MainWindow(QWidget* parent)
+    : QMainWindow(parent), m_store(new StoreAdapter(this)), m_actions(new MainActions(this)) {
+  setObjectName(QStringLiteral("mainWindow"));
   setWindowTitle(tr("SLMQuant Workbench"));
+  setDockOptions(AnimatedDocks | AllowTabbedDocks | AllowNestedDocks);
+  resize(1280, 800);
+
+  m_tabs = new QTabWidget(this);
+  m_tabs->setObjectName(QStringLiteral("viewTabs"));
+  m_tabs->setDocumentMode(true);
+  setCentralWidget(m_tabs);
+
+  createDocks();
+  m_actions->buildMenus(this, {m_modelsDock->toggleViewAction(), m_runsDock->toggleViewAction()});
+  connectActions();
+
+  m_workspaceLabel = new QLabel(this);
+  m_workspaceLabel->setObjectName(QStringLiteral("workspaceLabel"));
+  statusBar()->addPermanentWidget(m_workspaceLabel);
+  connect(m_store, &StoreAdapter::opened, this, &MainWindow::updateTitle);
+  connect(m_store, &StoreAdapter::errorOccurred, this,
+          [this](const QString& message) { statusBar()->showMessage(message, 15000); });
+
+  m_defaultState = saveState(kLayoutVersion);
+  restoreLayout();
+  updateTitle();
+}
+
+MainWindow::~MainWindow() = default;
+
+void MainWindow::createDocks() {
+  m_modelsDock = new ModelsDock(m_store, this);
+  m_runsDock = new RunsDock(m_store, this);
+  addDockWidget(Qt::LeftDockWidgetArea, m_modelsDock);
+  addDockWidget(Qt::LeftDockWidgetArea, m_runsDock);
+  splitDockWidget(m_modelsDock, m_runsDock, Qt::Vertical);
+  resizeDocks({m_modelsDock, m_runsDock}, {200, 500}, Qt::Vertical);
+  resizeDocks({m_runsDock}, {420}, Qt::Horizontal);
+}
+
+void MainWindow::connectActions() {
+  const MainActions& a = *m_actions;
+  connect(a.newWorkspace, &QAction::triggered, this, &MainWindow::newWorkspaceWithDialog);
+  connect(a.openWorkspace, &QAction::triggered, this, &MainWindow::openWorkspaceWithDialog);
+  connect(a.addModel, &QAction::triggered, m_modelsDock, &ModelsDock::addModelWithDialog);
+  connect(a.quit, &QAction::triggered, this, &QWidget::close);
+  connect(a.resetLayout, &QAction::triggered, this, [this] {
+    restoreState(m_defaultState, kLayoutVersion);
+    m_modelsDock->show();
+    m_runsDock->show();
+  });
+  connect(a.about, &QAction::triggered, this, &MainWindow::showAbout);
+  connect(a.aboutQt, &QAction::triggered, qApp, &QApplication::aboutQt);
+}
+
+bool MainWindow::openWorkspace(const QString& path) {
+  if (!m_store->open(path)) {
+    statusBar()->showMessage(m_store->lastError());
+    return false;
+  }
+  statusBar()->showMessage(tr("Opened workspace %1").arg(m_store->path()), 5000);
+  return true;
+}
+
+void MainWindow::updateTitle() {
+  const QString path = m_store->path();
+  setWindowTitle(path.isEmpty() ? tr("SLMQuant Workbench")
+                                : tr("%1 — SLMQuant Workbench").arg(QFileInfo(path).fileName()));
+  setWindowFilePath(path);
+  m_workspaceLabel->setText(path.isEmpty() ? tr("No workspace") : path);
+}
+
+void MainWindow::newWorkspaceWithDialog() {
+  const QString path = QFileDialog::getSaveFileName(
+      this, tr("New workspace"), QString(), tr("Workspaces (*.sqlite *.slmq);;All files (*)"));
+  if (path.isEmpty()) return;
+  if (QFileInfo::exists(path)) {
+    QMessageBox::warning(this, tr("New workspace"),
+                         tr("%1 already exists; use Open workspace to open it.").arg(path));
+    return;
+  }
+  if (!openWorkspace(path)) QMessageBox::warning(this, tr("New workspace"), m_store->lastError());
+}
+
+void MainWindow::openWorkspaceWithDialog() {
+  const QString path = QFileDialog::getOpenFileName(
+      this, tr("Open workspace"), QString(), tr("Workspaces (*.sqlite *.slmq);;All files (*)"));
+  if (path.isEmpty()) return;
+  if (!openWorkspace(path)) QMessageBox::warning(this, tr("Open workspace"), m_store->lastError());
+}
+
+void MainWindow::showAbout() {
+  QMessageBox::about(
+      this, tr("About SLMQuant Workbench"),
+      tr("<h3>SLMQuant Workbench %1</h3><p>Quantize small language models and see what "
+         "quantization does to them: sensitivity, outliers, and the SLMQuant benchmark's "
+         "compression, inference and consumption tracks.</p><p>Assets: %2</p>")
+          .arg(QString::fromLatin1(core::versionString()),
+               QString::fromStdString(core::assetsRoot().string()).toHtmlEscaped()));
+}
+
+void MainWindow::restoreLayout() {
+  QSettings settings;
+  restoreGeometry(settings.value(QStringLiteral("mainWindow/geometry")).toByteArray());
+  restoreState(settings.value(QStringLiteral("mainWindow/state")).toByteArray(), kLayoutVersion);
+}
+
+void MainWindow::saveLayout() {
+  QSettings settings;
+  settings.setValue(QStringLiteral("mainWindow/geometry"), saveGeometry());
+  settings.setValue(QStringLiteral("mainWindow/state"), saveState(kLayoutVersion));
+}
+
+void MainWindow::closeEvent(QCloseEvent* event) {
+  saveLayout();
+  event->accept();
 }
 
 }  // namespace slmq::ui

@@ -1,15 +1,58 @@
-// The workbench's main window: menus, docks (models, runs, jobs) and the view tabs.
+// The workbench's main window: menus, docks (models, runs, jobs), the view tabs and the status
+// bar. It only wires parts together; docks, actions and views live in their own files.
 #pragma once
 
+#include <QByteArray>
 #include <QMainWindow>
+#include <memory>
+
+class QLabel;
+class QTabWidget;
 
 namespace slmq::ui {
 
-/// Top-level window. Owns its docks and views; reads the workspace store through item models.
+class ModelsDock;
+class RunsDock;
+class StoreAdapter;
+struct MainActions;
+
+/// Top-level window. Owns its docks, views and the StoreAdapter of the open workspace.
 class MainWindow : public QMainWindow {
   Q_OBJECT
-public:
+ public:
   explicit MainWindow(QWidget* parent = nullptr);
+  ~MainWindow() override;
+
+  /// Opens (creating if needed) the workspace store at `path`. On failure keeps the previous
+  /// workspace, shows the reason in the status bar and returns false.
+  bool openWorkspace(const QString& path);
+
+  StoreAdapter* store() const { return m_store; }
+  RunsDock* runsDock() const { return m_runsDock; }
+  ModelsDock* modelsDock() const { return m_modelsDock; }
+  QTabWidget* viewTabs() const { return m_tabs; }
+  const MainActions& actions() const { return *m_actions; }
+
+ protected:
+  void closeEvent(QCloseEvent* event) override;
+
+ private:
+  void createDocks();
+  void connectActions();
+  void restoreLayout();
+  void saveLayout();
+  void updateTitle();
+  void newWorkspaceWithDialog();
+  void openWorkspaceWithDialog();
+  void showAbout();
+
+  StoreAdapter* m_store = nullptr;
+  std::unique_ptr<MainActions> m_actions;
+  ModelsDock* m_modelsDock = nullptr;
+  RunsDock* m_runsDock = nullptr;
+  QTabWidget* m_tabs = nullptr;
+  QLabel* m_workspaceLabel = nullptr;
+  QByteArray m_defaultState;
 };
 
 }  // namespace slmq::ui

@@ -1,13 +1,38 @@
-// slmq-workbench: the GUI entry point.
+// slmq-workbench: the GUI entry point. Parses the command line, installs translations and opens
+// the main window on a workspace (the default one unless --workspace is given).
 #include <QApplication>
+#include <QCommandLineParser>
+#include <QMessageBox>
 
+#include "core/common/assets.h"
 #include "ui/main_window.h"
+#include "ui/store/store_adapter.h"
+#include "ui/workspace_paths.h"
 
 int main(int argc, char** argv) {
   QApplication app(argc, argv);
-  QApplication::setApplicationName("slmq-workbench");
-  QApplication::setOrganizationName("slmq");
+  QApplication::setApplicationName(QStringLiteral("slmq-workbench"));
+  QApplication::setOrganizationName(QStringLiteral("slmq"));
+  QApplication::setApplicationVersion(QString::fromLatin1(slmq::core::versionString()));
+
+  QCommandLineParser parser;
+  parser.setApplicationDescription(
+      QApplication::translate("main", "Quantize small language models and see what it does."));
+  parser.addHelpOption();
+  parser.addVersionOption();
+  const QCommandLineOption workspace(
+      QStringLiteral("workspace"),
+      QApplication::translate("main", "Open the workspace store at <path> (created if missing)."),
+      QStringLiteral("path"));
+  parser.addOption(workspace);
+  parser.process(app);
+
   slmq::ui::MainWindow window;
+  const QString path =
+      parser.isSet(workspace) ? parser.value(workspace) : slmq::ui::defaultWorkspacePath();
+  if (!window.openWorkspace(path))
+    QMessageBox::warning(&window, QApplication::translate("main", "Workspace"),
+                         window.store()->lastError());
   window.show();
   return QApplication::exec();
 }
