@@ -493,6 +493,25 @@ TEST(GgufCorrupt, HostileArraysFailBeforeAllocating) {
   }
 }
 
+TEST(Gguf, AcceptsVersion2) {
+  // v2 has v3's layout (v3 only added big-endian files), so a v2 header reads the same.
+  test::TempDir dir;
+  std::vector<std::uint8_t> b = smallFile();
+  patch<std::uint32_t>(b, 4, 2);
+  test::writeFile(dir / "v2.gguf", std::string(b.begin(), b.end()));
+  const GgufFile f = GgufFile::open(dir / "v2.gguf");
+  EXPECT_EQ(f.version(), 2u);
+  EXPECT_EQ(f.getInt("k"), 7);
+  EXPECT_EQ(f.readFloats("t"), std::vector<float>(8, 1.0f));
+}
+
+TEST(GgufCorrupt, BigEndianFileIsNamedAsSuch) {
+  test::TempDir dir;
+  std::vector<std::uint8_t> b = smallFile();
+  patch<std::uint32_t>(b, 4, 0x03000000u);
+  expectRefused(dir, "be.gguf", b, ErrorKind::Unsupported, "big-endian");
+}
+
 TEST(GgufCorrupt, MissingFileIsNotFound) {
   test::TempDir dir;
   try {
