@@ -92,6 +92,8 @@ class PackedLinear : public LinearKernel {
   /// E.g. "int4 g128 asym x int8 per-token".
   std::string describe() const override;
 
+  int outFeatures() const override { return m_view.N; }
+  int inFeatures() const override { return m_view.K; }
   int out() const { return m_view.N; }
   int in() const { return m_view.K; }
   int weightBits() const { return m_bits; }
