@@ -11,6 +11,7 @@
 #include <string>
 
 #include "core/common/error.h"
+#include "core/common/resource_usage.h"
 #include "core/io/gguf.h"
 #include "core/model/loaders.h"
 #include "core/model/model.h"
@@ -139,6 +140,16 @@ ModelParts GgufModelReader::read() {
   const Eigen::Index d = c.hidden_size, ff = c.intermediate_size;
   const Eigen::Index qDim = Eigen::Index(c.num_heads) * c.head_dim;
   const Eigen::Index kvDim = Eigen::Index(c.num_kv_heads) * c.head_dim;
+
+  // Everything is dequantized to float32: refuse up front what cannot fit in memory.
+  std::uint64_t floatBytes = 0;
+  for (const GgufTensorInfo& t : m_f.tensors()) floatBytes += t.elements * 4;
+  const std::uint64_t available = availableMemoryBytes();
+  if (available != 0 && floatBytes > available) {
+    fail(ErrorKind::Resource, "the weights need " + std::to_string(floatBytes >> 20) +
+                                  " MiB as float32 but only " + std::to_string(available >> 20) +
+                                  " MiB of memory are available");
+  }
 
   ModelWeights& w = parts.weights;
   w.embed = matrix("token_embd.weight", c.vocab_size, d);

@@ -3,6 +3,10 @@
 // vs separate output, quantized tensors dequantized, and refusals that name the problem.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cstring>
+#include <filesystem>
+
 #include "core/common/error.h"
 #include "core/io/gguf.h"
 #include "core/io/gguf_writer.h"
@@ -180,6 +184,41 @@ TEST(GgufLoader, RefusalsNameTheProblem) {
     GgufWriter w = tinyModel("llama", false, false);
     w.set("llama.block_count", ggufUint(GgufType::Uint32, 3));  // blk.2.* does not exist
     expectLoadError(dir, w, "blocks.gguf", ErrorKind::InvalidInput, "blk.2.attn_norm.weight");
+  }
+}
+
+TEST(GgufLoader, RefusesWeightsThatCannotFitInMemory) {
+  // token_embd as Q4_0 with 2^33 rows of 32: 155 GB in the (sparse) file, 1.1 TB as float32.
+  test::TempDir dir;
+  GgufWriter big;
+  big.set("general.architecture", ggufString("llama"));
+  for (const char* k : {"block_count", "embedding_length", "feed_forward_length"}) {
+    big.set(std::string("llama.") + k, ggufUint(GgufType::Uint32, 32));
+  }
+  big.set("llama.attention.head_count", ggufUint(GgufType::Uint32, 4));
+  big.set("llama.attention.layer_norm_rms_epsilon", ggufFloat32(1e-5f));
+  big.addTensor("token_embd.weight", {32, 1}, GgmlType::Q4_0, std::vector<std::uint8_t>(18, 0));
+  std::vector<std::uint8_t> bytes = big.serialize();
+  // The tensor info is name (u64 length + 17 bytes), n_dims (u32), dims (2 × u64), type, offset:
+  // dims[1] starts 4 + 8 bytes after the name.
+  const std::string name = "token_embd.weight";
+  const auto it = std::search(bytes.begin(), bytes.end(), name.begin(), name.end());
+  ASSERT_NE(it, bytes.end());
+  const std::size_t dim1 = std::size_t(it - bytes.begin()) + name.size() + 4 + 8;
+  const std::uint64_t rows = std::uint64_t(1) << 33;
+  std::memcpy(bytes.data() + dim1, &rows, 8);
+  const std::uint64_t dataOffset = (bytes.size() - 32);  // the 18-byte tensor padded to 32
+  test::writeFile(dir / "huge.gguf", std::string(bytes.begin(), bytes.end()));
+  std::filesystem::resize_file(dir / "huge.gguf", dataOffset + rows * 18);
+  try {
+    const GgufFile f = GgufFile::open(dir / "huge.gguf");
+    EXPECT_EQ(f.findTensor("token_embd.weight")->elements, rows * 32);
+    readGgufModel(f);
+    FAIL() << "a 1.1 TB model loaded";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.kind(), ErrorKind::Resource) << e.what();
+    EXPECT_NE(std::string(e.what()).find("MiB of memory are available"), std::string::npos)
+        << e.what();
   }
 }
 
