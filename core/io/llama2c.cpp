@@ -9,6 +9,7 @@
 #include <cstring>
 
 #include "core/common/error.h"
+#include "core/common/resource_usage.h"
 #include "core/io/mmap_file.h"
 
 namespace slmq::core {
@@ -115,6 +116,13 @@ Llama2cCheckpoint readLlama2cCheckpoint(const std::filesystem::path& path) {
                     header + ") implies " + std::to_string(expected) +
                     "; the file is truncated, has trailing data, or is not a legacy llama2.c "
                     "checkpoint");
+  }
+
+  const std::uint64_t available = availableMemoryBytes();
+  if (available != 0 && expected > available) {
+    throw Error(ErrorKind::Resource, name + ": the weights need " + std::to_string(expected >> 20) +
+                                         " MiB but only " + std::to_string(available >> 20) +
+                                         " MiB of memory are available");
   }
 
   FloatReader r(file, 28);
