@@ -99,6 +99,8 @@ void shapes(benchmark::internal::Benchmark* b) {
 BENCHMARK(BM_Fp32)->Apply(shapes);
 BENCHMARK(BM_W8A8)->Apply(shapes);
 BENCHMARK(BM_W8A8_portable)->Apply(shapes);
+BENCHMARK(BM_W8A8_vnni)->Apply(shapes);
+BENCHMARK(BM_W4A8_vnni)->Apply(shapes);
 BENCHMARK(BM_W4A8)->Apply(shapes);
 BENCHMARK(BM_W4A16)->Apply(shapes);
 BENCHMARK(BM_W4A16_portable)->Apply(shapes);

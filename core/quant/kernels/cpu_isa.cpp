@@ -9,9 +9,13 @@ namespace slmq::core {
 
 namespace {
 KernelIsa detect() noexcept {
-  KernelIsa best = kernelIsaSupported(KernelIsa::Avx2) ? KernelIsa::Avx2 : KernelIsa::Portable;
+  KernelIsa best = kernelIsaSupported(KernelIsa::Avx512Vnni) ? KernelIsa::Avx512Vnni
+                   : kernelIsaSupported(KernelIsa::Avx2)     ? KernelIsa::Avx2
+                                                             : KernelIsa::Portable;
   if (const char* env = std::getenv("SLMQ_KERNEL_ISA")) {
     if (std::strcmp(env, "portable") == 0) return KernelIsa::Portable;
+    if (std::strcmp(env, "avx2") == 0 && kernelIsaSupported(KernelIsa::Avx2))
+      return KernelIsa::Avx2;
   }
   return best;
 }
@@ -28,6 +32,8 @@ const char* kernelIsaName(KernelIsa isa) noexcept {
       return "portable";
     case KernelIsa::Avx2:
       return "avx2";
+    case KernelIsa::Avx512Vnni:
+      return "avx512vnni";
   }
   return "?";
 }
@@ -39,6 +45,14 @@ bool kernelIsaSupported(KernelIsa isa) noexcept {
     case KernelIsa::Avx2:
 #if defined(__x86_64__) || defined(__i386__)
       return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+#else
+      return false;
+#endif
+    case KernelIsa::Avx512Vnni:
+#if defined(__x86_64__) || defined(__i386__)
+      return kernelIsaSupported(KernelIsa::Avx2) && __builtin_cpu_supports("avx512f") &&
+             __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512bw") &&
+             __builtin_cpu_supports("avx512vnni");
 #else
       return false;
 #endif

@@ -7,18 +7,20 @@ namespace slmq::core {
 
 /// Instruction sets the packed kernels are written for.
 enum class KernelIsa {
-  Portable,  ///< plain C++ (the compiler may still vectorise it)
-  Avx2,      ///< AVX2 + FMA intrinsics (_mm256_madd_epi16 integer dot products)
+  Portable,    ///< plain C++ (the compiler may still vectorise it)
+  Avx2,        ///< AVX2 + FMA intrinsics (_mm256_madd_epi16 integer dot products)
+  Avx512Vnni,  ///< AVX2 path, but int8 activations use AVX-512 VNNI's _mm256_dpbusd_epi32
+               ///< (AVX512VL; Intel since Ice Lake, AMD since Zen 4)
 };
 
-/// "portable" / "avx2".
+/// "portable" / "avx2" / "avx512vnni".
 const char* kernelIsaName(KernelIsa isa) noexcept;
 
 /// True if this CPU can run `isa` (`__builtin_cpu_supports`).
 bool kernelIsaSupported(KernelIsa isa) noexcept;
 
 /// The ISA kernels use by default: the best supported one, unless forced with setKernelIsa() or
-/// the environment variable SLMQ_KERNEL_ISA=portable|avx2 (read once).
+/// the environment variable SLMQ_KERNEL_ISA=portable|avx2|avx512vnni (read once).
 KernelIsa activeKernelIsa() noexcept;
 
 /// Forces the default ISA process-wide (not thread-safe with running kernels). An unsupported

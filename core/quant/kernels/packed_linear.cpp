@@ -230,7 +230,7 @@ void PackedLinear::apply(const MatrixRM& x, MatrixRM& y, KernelIsa isa) const {
         std::copy_n(&x(i, g * m_view.G), m_view.groupLen(g),
                     &xpad[std::size_t(i) * m_view.kpad + std::size_t(g) * m_view.gpad]);
     const FloatActView xv{M, xpad.data()};
-    if (isa == KernelIsa::Avx2)
+    if (isa != KernelIsa::Portable)
       kernels_detail::gemmFloatAvx2(m_view, xv, y.data(), threads);
     else
       kernels_detail::gemmFloatPortable(m_view, xv, y.data(), threads);
@@ -245,8 +245,27 @@ void PackedLinear::apply(const MatrixRM& x, MatrixRM& y, KernelIsa isa) const {
   sumA.resize(zeros ? std::size_t(M) * m_view.ng : 0);
   quantizeActivationsPerToken(x, m_act, m_view, codes.data(), sx.data(),
                               zeros ? sumA.data() : nullptr, threads);
-  const ActView av{M, codes.data(), sx.data(), zeros ? sumA.data() : nullptr};
-  if (isa == KernelIsa::Avx2)
+  ActView av{M, codes.data(), nullptr, nullptr, sx.data(), zeros ? sumA.data() : nullptr};
+  if (isa == KernelIsa::Avx512Vnni) {
+    thread_local std::vector<std::int8_t> a8;
+    thread_local std::vector<std::int32_t> lanes;
+    a8.resize(codes.size());
+    for (std::size_t e = 0; e < codes.size(); ++e) a8[e] = std::int8_t(codes[e]);
+    av.a8 = a8.data();
+    if (!m_view.int4) {
+      // int8 weights enter dpbusd as unsigned (code + 128): remove 128·Σ a lane by lane.
+      lanes.assign(std::size_t(M) * m_view.ng * 8, 0);
+      for (int i = 0; i < M; ++i)
+        for (int g = 0; g < m_view.ng; ++g) {
+          std::int32_t* l = &lanes[(std::size_t(i) * m_view.ng + g) * 8];
+          const std::int16_t* c =
+              &codes[std::size_t(i) * m_view.kpad + std::size_t(g) * m_view.gpad];
+          for (int k = 0, e = m_view.groupPad(g); k < e; ++k) l[(k % 32) / 4] += 128 * c[k];
+        }
+      av.laneSum128 = lanes.data();
+    }
+    kernels_detail::gemmIntVnni(m_view, av, y.data(), threads);
+  } else if (isa == KernelIsa::Avx2)
     kernels_detail::gemmIntAvx2(m_view, av, y.data(), threads);
   else
     kernels_detail::gemmIntPortable(m_view, av, y.data(), threads);

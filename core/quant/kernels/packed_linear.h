@@ -52,7 +52,11 @@ struct PackedView {
 /// Per-token quantized activations in the weights' padded layout.
 struct ActView {
   int M = 0;
-  const std::int16_t* a = nullptr;     ///< [M·kpad] codes, zero in the padding
+  const std::int16_t* a = nullptr;  ///< [M·kpad] codes, zero in the padding
+  const std::int8_t* a8 = nullptr;  ///< [M·kpad] codes as int8 (VNNI path only)
+  /// [M·ng·8] 128·Σ codes per group and dpbusd lane (lane l: bytes 4l..4l+3 of each 32-chunk);
+  /// VNNI path with int8 weights only.
+  const std::int32_t* laneSum128 = nullptr;
   const float* sx = nullptr;           ///< [M] per-token scales
   const std::int32_t* sumA = nullptr;  ///< [M·ng] Σ codes per group (when w.hasZeros())
 };
@@ -68,6 +72,7 @@ void gemmIntPortable(const PackedView& w, const ActView& a, float* y, int thread
 void gemmFloatPortable(const PackedView& w, const FloatActView& x, float* y, int threads);
 void gemmIntAvx2(const PackedView& w, const ActView& a, float* y, int threads);
 void gemmFloatAvx2(const PackedView& w, const FloatActView& x, float* y, int threads);
+void gemmIntVnni(const PackedView& w, const ActView& a, float* y, int threads);
 
 }  // namespace kernels_detail
 

@@ -67,6 +67,7 @@ void expectMatchesReference(const PackedLinear& kernel, const MatrixRM& x, const
 std::vector<KernelIsa> isas() {
   std::vector<KernelIsa> v{KernelIsa::Portable};
   if (kernelIsaSupported(KernelIsa::Avx2)) v.push_back(KernelIsa::Avx2);
+  if (kernelIsaSupported(KernelIsa::Avx512Vnni)) v.push_back(KernelIsa::Avx512Vnni);
   return v;
 }
 
