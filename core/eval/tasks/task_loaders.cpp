@@ -300,7 +300,7 @@ Task loadLambada(const std::filesystem::path& jsonl) {
   return task;
 }
 
-const std::vector<std::string>& knownTaskNames() {
+const std::vector<std::string>& loadableTaskNames() {
   static const std::vector<std::string> names = {
       "arc_easy", "arc_challenge", "piqa", "hellaswag", "mmlu",   "winogrande",
       "boolq",    "openbookqa",    "siqa", "copa",      "lambada"};
@@ -327,7 +327,7 @@ Task loadTaskByName(const std::string& name, const TaskLoadOptions& options) {
   if (name == "copa") return loadMosaicMultipleChoice(dir / "llmfoundry/copa.jsonl", name);
   if (name == "lambada") return loadLambada(dir / "lambada/lambada_test.jsonl");
   std::string known;
-  for (const auto& n : knownTaskNames()) known += (known.empty() ? "" : ", ") + n;
+  for (const auto& n : loadableTaskNames()) known += (known.empty() ? "" : ", ") + n;
   throw Error(ErrorKind::InvalidInput, "unknown task \"" + name + "\"; known tasks: " + known);
 }
 

@@ -53,7 +53,7 @@ struct TaskLoadOptions {
 };
 
 /// Names accepted by loadTaskByName, in a stable order.
-const std::vector<std::string>& knownTaskNames();
+const std::vector<std::string>& loadableTaskNames();
 
 /// Loads a task by name (arc_easy, arc_challenge, piqa, hellaswag, mmlu, winogrande, boolq,
 /// openbookqa, siqa, copa, lambada) from `options.tasks_dir` (or assets "tasks").

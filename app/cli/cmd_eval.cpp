@@ -1,0 +1,204 @@
+// `slmq eval MODEL --tasks ...` (zero-shot tasks, lm-evaluation-harness conventions) and
+// `slmq kld REFERENCE MODEL --text FILE` (KL divergence with llama.cpp's statistics).
+// Argument parsing and printing only; the work is in core/eval.
+#include <cstdio>
+#include <iostream>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "app/cli/command.h"
+#include "core/common/compute_threads.h"
+#include "core/common/error.h"
+#include "core/eval/kld.h"
+#include "core/eval/tasks/task_eval.h"
+#include "core/eval/tasks/task_file_readers.h"
+#include "core/eval/tasks/task_loaders.h"
+#include "core/model/model.h"
+#include "core/tokenizer/tokenizer.h"
+
+namespace {
+
+using nlohmann::json;
+using slmq::cli::GlobalOptions;
+using namespace slmq::core;
+
+ProgressFn progressFor(const GlobalOptions& g, const std::string& label) {
+  if (g.quiet) return {};
+  if (g.json)
+    return [label](double f, std::string_view stage) {
+      std::cerr << json{{"progress", f}, {"stage", label + " " + std::string(stage)}}.dump()
+                << std::endl;
+      return true;
+    };
+  return [label](double f, std::string_view) {
+    std::fprintf(stderr, "\r%-14s %5.1f%%", label.c_str(), 100.0 * f);
+    if (f >= 1.0) std::fprintf(stderr, "\n");
+    std::fflush(stderr);
+    return true;
+  };
+}
+
+std::vector<std::string> splitList(const std::string& s) {
+  std::vector<std::string> out;
+  std::stringstream ss(s);
+  std::string item;
+  while (std::getline(ss, item, ','))
+    if (!item.empty()) out.push_back(item);
+  return out;
+}
+
+struct EvalArgs {
+  std::string model;
+  std::string tasks = "arc_easy,arc_challenge,piqa,hellaswag,mmlu";
+  int limit = 0;
+  int shots = 0;
+  int max_length = 0;
+  int batch_tokens = 2048;
+  std::string tasks_dir;
+};
+
+void runEval(const EvalArgs& a, const GlobalOptions& g) {
+  setComputeThreads(g.threads);
+  auto model = Model::load(a.model);
+  TaskEvalOptions opt;
+  opt.limit = a.limit;
+  opt.scorer.max_length = a.max_length;
+  opt.scorer.max_batch_tokens = a.batch_tokens;
+  TaskLoadOptions lo;
+  lo.mmlu_shots = a.shots;
+  if (!a.tasks_dir.empty()) lo.tasks_dir = a.tasks_dir;
+  json out = {
+      {"model", a.model}, {"limit", a.limit}, {"mmlu_shots", a.shots}, {"tasks", json::object()}};
+  if (!g.json) std::printf("%-14s %6s  %-10s %8s  %8s\n", "task", "n", "metric", "value", "stderr");
+  for (const auto& name : splitList(a.tasks)) {
+    const Task task = loadTaskByName(name, lo);
+    const auto r = evaluateTask(*model, task, opt, progressFor(g, name));
+    json t = {{"n", r.metrics.n}, {"requests", r.requests}, {"seconds", r.seconds}};
+    for (const auto& [metric, v] : r.metrics.metrics) {
+      t[metric] = v.value;
+      t[metric + "_stderr"] = v.stderr_;
+      if (!g.json)
+        std::printf("%-14s %6d  %-10s %8.4f  %8.4f\n", name.c_str(), r.metrics.n, metric.c_str(),
+                    v.value, v.stderr_);
+    }
+    out["tasks"][name] = t;
+  }
+  if (g.json) std::cout << out.dump() << std::endl;
+}
+
+struct KldArgs {
+  std::string reference, model, text;
+  int seq_len = 512;
+  int chunks = 0;
+};
+
+void runKld(const KldArgs& a, const GlobalOptions& g) {
+  setComputeThreads(g.threads);
+  auto ref = Model::load(a.reference);
+  auto q = Model::load(a.model);
+  if (!ref->tokenizer())
+    throw Error(ErrorKind::InvalidInput, a.reference + ": the reference model has no tokenizer");
+  const std::string text = readTaskFile(a.text);
+  const auto tokens = ref->tokenizer()->encode(text, false);
+  KldOptions opt;
+  opt.seq_len = a.seq_len;
+  opt.max_chunks = a.chunks;
+  const auto r = klDivergence(*ref, *q, tokens, opt, progressFor(g, "kld"));
+  const KldStats& s = r.overall;
+  if (g.json) {
+    json chunks = json::array();
+    for (const auto& c : r.chunks)
+      chunks.push_back({{"kld_mean", c.kld_mean.value},
+                        {"same_top", c.same_top.value},
+                        {"dp_rms", c.dp_rms.value},
+                        {"ppl_q", c.ppl_q.value},
+                        {"ppl_ref", c.ppl_ref.value}});
+    std::cout << json{{"reference", a.reference},
+                      {"model", a.model},
+                      {"text", a.text},
+                      {"seq_len", a.seq_len},
+                      {"positions", s.count},
+                      {"kld_mean", s.kld_mean.value},
+                      {"kld_mean_stderr", s.kld_mean.stderr_},
+                      {"kld_median", s.kld_median},
+                      {"kld_max", s.kld_max},
+                      {"kld_min", s.kld_min},
+                      {"kld_p99_9", s.kld_p999},
+                      {"kld_p99", s.kld_p99},
+                      {"kld_p95", s.kld_p95},
+                      {"kld_p90", s.kld_p90},
+                      {"kld_p10", s.kld_p10},
+                      {"kld_p5", s.kld_p05},
+                      {"kld_p1", s.kld_p01},
+                      {"kld_p0_1", s.kld_p001},
+                      {"same_top", s.same_top.value},
+                      {"same_top_stderr", s.same_top.stderr_},
+                      {"dp_mean", s.dp_mean.value},
+                      {"dp_rms", s.dp_rms.value},
+                      {"dp_rms_stderr", s.dp_rms.stderr_},
+                      {"ppl_q", s.ppl_q.value},
+                      {"ppl_ref", s.ppl_ref.value},
+                      {"chunks", chunks}}
+                     .dump()
+              << std::endl;
+    return;
+  }
+  std::printf("positions scored : %zu (%zu chunks of %d, positions 1..%d predicted)\n", s.count,
+              r.chunks.size(), a.seq_len, a.seq_len - 1);
+  std::printf("PPL(Q) %.4f ± %.4f   PPL(base) %.4f ± %.4f\n", s.ppl_q.value, s.ppl_q.stderr_,
+              s.ppl_ref.value, s.ppl_ref.stderr_);
+  std::printf("Mean    KLD: %10.6f ± %10.6f\n", s.kld_mean.value, s.kld_mean.stderr_);
+  std::printf("Maximum KLD: %10.6f\n99.9%%   KLD: %10.6f\n99.0%%   KLD: %10.6f\n", s.kld_max,
+              s.kld_p999, s.kld_p99);
+  std::printf("95.0%%   KLD: %10.6f\n90.0%%   KLD: %10.6f\nMedian  KLD: %10.6f\n", s.kld_p95,
+              s.kld_p90, s.kld_median);
+  std::printf("10.0%%   KLD: %10.6f\n 5.0%%   KLD: %10.6f\n 1.0%%   KLD: %10.6f\n", s.kld_p10,
+              s.kld_p05, s.kld_p01);
+  std::printf(" 0.1%%   KLD: %10.6f\nMinimum KLD: %10.6f\n", s.kld_p001, s.kld_min);
+  std::printf("Mean    Δp: %6.3f ± %5.3f %%\nRMS Δp    : %6.3f ± %5.3f %%\n", 100 * s.dp_mean.value,
+              100 * s.dp_mean.stderr_, 100 * s.dp_rms.value, 100 * s.dp_rms.stderr_);
+  std::printf("Same top p: %6.3f ± %5.3f %%\n", 100 * s.same_top.value, 100 * s.same_top.stderr_);
+}
+
+slmq::cli::CommandRegistration reg(40, [](CLI::App& app, GlobalOptions& g) {
+  {
+    auto args = std::make_shared<EvalArgs>();
+    std::string known;
+    for (const auto& n : loadableTaskNames()) known += (known.empty() ? "" : ",") + n;
+    auto* c = app.add_subcommand("eval", "Zero-shot tasks (lm-evaluation-harness conventions)");
+    c->add_option("model", args->model, "Model directory or .gguf")->required();
+    c->add_option("--tasks", args->tasks, "Comma-separated tasks from: " + known)
+        ->capture_default_str();
+    c->add_option("--limit", args->limit, "Only the first N items of each task (0 = all)")
+        ->check(CLI::NonNegativeNumber);
+    c->add_option("--shots", args->shots, "MMLU few-shot examples from dev (0-5)")
+        ->check(CLI::Range(0, 5));
+    c->add_option("--max-length", args->max_length,
+                  "Window for left truncation (default: the model's max positions)")
+        ->check(CLI::NonNegativeNumber);
+    c->add_option("--batch-tokens", args->batch_tokens, "Padded tokens per forward call")
+        ->check(CLI::Range(1, 1 << 20))
+        ->capture_default_str();
+    c->add_option("--tasks-dir", args->tasks_dir, "Folder laid out like shared/assets/tasks");
+    c->callback([args, &g] { runEval(*args, g); });
+  }
+  {
+    auto args = std::make_shared<KldArgs>();
+    auto* c = app.add_subcommand(
+        "kld", "KL divergence of MODEL's next-token distributions against REFERENCE's");
+    c->add_option("reference", args->reference, "FP model (directory or .gguf)")->required();
+    c->add_option("model", args->model, "Model to compare (same vocabulary)")->required();
+    c->add_option("--text", args->text, "Text file")->required();
+    c->add_option("--seq-len", args->seq_len, "Chunk length in tokens")
+        ->check(CLI::Range(2, 1 << 20))
+        ->capture_default_str();
+    c->add_option("--chunks", args->chunks, "At most K chunks (0 = all)")
+        ->check(CLI::NonNegativeNumber);
+    c->callback([args, &g] { runKld(*args, g); });
+  }
+});
+
+}  // namespace
