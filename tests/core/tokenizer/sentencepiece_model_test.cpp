@@ -5,6 +5,8 @@
 
 #include <algorithm>
 #include <cstring>
+#include <fstream>
+#include <map>
 
 #include "core/common/error.h"
 #include "core/io/gguf.h"
@@ -18,11 +20,12 @@ namespace {
 // run.c's encode(t, text, bos=1, eos=0, tokens, &n): a direct port operating on the raw
 // tokenizer.bin strings (spaces as ' ', no escaping), with its O(n²) global best-pair loop.
 std::vector<int> runcEncode(const Llama2cVocab& v, const std::string& text) {
+  // run.c sorts the vocabulary and bsearches it; a std::map is the same lookup.
+  std::map<std::string, int> sorted;
+  for (std::size_t i = 0; i < v.pieces.size(); ++i) sorted.emplace(v.pieces[i], int(i));
   const auto lookup = [&](const std::string& s) {
-    for (std::size_t i = 0; i < v.pieces.size(); ++i) {
-      if (v.pieces[i] == s) return int(i);
-    }
-    return -1;
+    const auto it = sorted.find(s);
+    return it == sorted.end() ? -1 : it->second;
   };
   std::vector<int> tokens;
   tokens.push_back(1);                               // BOS
@@ -139,6 +142,24 @@ TEST_F(SentencePieceStories, GgufTok512AndRunCAgreeOnSeveralTexts) {
     // Byte fallback must reproduce the text exactly.
     EXPECT_EQ(s_fromGguf->decode(reference, /*skipSpecial=*/true), text) << text;
   }
+}
+
+TEST_F(SentencePieceStories, TinyStoriesLinesMatchRunC) {
+  // 300 lines of TinyStories' validation text, each encoded as run.c would encode it.
+  std::ifstream in(test::asset("text/tinystories_val.txt"));
+  std::string line;
+  int lines = 0, tokens = 0;
+  while (lines < 300 && std::getline(in, line)) {
+    if (line.empty()) continue;
+    const std::vector<int> reference = runcEncode(s_raw, line);
+    ASSERT_EQ(s_fromGguf->encode(line), reference) << line;
+    ASSERT_EQ(s_fromBin->encode(line), reference) << line;
+    EXPECT_EQ(s_fromGguf->decode(reference, true), line);
+    ++lines;
+    tokens += int(reference.size());
+  }
+  EXPECT_EQ(lines, 300);
+  EXPECT_GT(tokens, 300 * 10);
 }
 
 TEST_F(SentencePieceStories, EmptyTextIsJustBos) {
