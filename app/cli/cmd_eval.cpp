@@ -17,6 +17,11 @@
 #include "core/eval/tasks/task_file_readers.h"
 #include "core/eval/tasks/task_loaders.h"
 #include "core/model/model.h"
+#include "core/quant/calibration.h"
+#include "core/quant/fake_quant_hooks.h"
+#include "core/quant/methods/gptq.h"
+#include "core/quant/methods/rtn.h"
+#include "core/quant/quant_spec.h"
 #include "core/tokenizer/tokenizer.h"
 
 namespace {
@@ -50,7 +55,50 @@ std::vector<std::string> splitList(const std::string& s) {
   return out;
 }
 
+/// Optional fake quantization of the evaluated model (a quick quantized evaluation without a
+/// stored run): weights by RTN or GPTQ in place, activations through FakeQuantHooks.
+struct QuantArgs {
+  std::string spec;  ///< QuantSpec short name ("w8a8", "w4 g128 asym"); empty = FP
+  std::string method = "rtn";
+  int calib_samples = 128;
+  int calib_seq_len = 512;
+
+  void add(CLI::App* c) {
+    c->add_option("--quant", spec, "Fake-quantize first, e.g. \"w8a8\" or \"w4 g128 asym\"");
+    c->add_option("--method", method, "Weight quantizer for --quant: rtn or gptq")
+        ->check(CLI::IsMember({"rtn", "gptq"}))
+        ->capture_default_str();
+    c->add_option("--calib-samples", calib_samples, "GPTQ calibration windows (wikitext2_valid)")
+        ->check(CLI::Range(1, 100000))
+        ->capture_default_str();
+    c->add_option("--calib-seq-len", calib_seq_len, "GPTQ calibration window length")
+        ->check(CLI::Range(2, 65536))
+        ->capture_default_str();
+  }
+
+  /// Quantizes `model` in place; returns the activation hooks (null for FP or weight-only).
+  std::unique_ptr<FakeQuantHooks> apply(Model& model, const GlobalOptions& g) const {
+    if (spec.empty()) return nullptr;
+    const QuantSpec q = QuantSpec::parse(spec);
+    q.validate();
+    if (method == "gptq") {
+      CalibrationOptions calib;
+      calib.samples = calib_samples;
+      calib.seq_len = calib_seq_len;
+      if (!model.tokenizer())
+        throw Error(ErrorKind::InvalidInput, "GPTQ calibration needs the model's tokenizer");
+      const auto tokens = drawCalibrationTokens(*model.tokenizer(), calib);
+      gptqModel(model, tokens, calib, q, GptqOptions{}, progressFor(g, "gptq"));
+    } else {
+      applyRtn(model.weights(), q, progressFor(g, "rtn"));
+    }
+    if (!q.quantizesActivations()) return nullptr;
+    return std::make_unique<FakeQuantHooks>(q, model.config().num_layers);
+  }
+};
+
 struct EvalArgs {
+  QuantArgs quant;
   std::string model;
   std::string tasks = "arc_easy,arc_challenge,piqa,hellaswag,mmlu";
   int limit = 0;
@@ -63,6 +111,7 @@ struct EvalArgs {
 void runEval(const EvalArgs& a, const GlobalOptions& g) {
   setComputeThreads(g.threads);
   auto model = Model::load(a.model);
+  auto hooks = a.quant.apply(*model, g);
   TaskEvalOptions opt;
   opt.limit = a.limit;
   opt.scorer.max_length = a.max_length;
@@ -75,7 +124,7 @@ void runEval(const EvalArgs& a, const GlobalOptions& g) {
   if (!g.json) std::printf("%-14s %6s  %-10s %8s  %8s\n", "task", "n", "metric", "value", "stderr");
   for (const auto& name : splitList(a.tasks)) {
     const Task task = loadTaskByName(name, lo);
-    const auto r = evaluateTask(*model, task, opt, progressFor(g, name));
+    const auto r = evaluateTask(*model, task, opt, progressFor(g, name), hooks.get());
     json t = {{"n", r.metrics.n}, {"requests", r.requests}, {"seconds", r.seconds}};
     for (const auto& [metric, v] : r.metrics.metrics) {
       t[metric] = v.value;
@@ -90,6 +139,7 @@ void runEval(const EvalArgs& a, const GlobalOptions& g) {
 }
 
 struct KldArgs {
+  QuantArgs quant;
   std::string reference, model, text;
   int seq_len = 512;
   int chunks = 0;
@@ -98,7 +148,10 @@ struct KldArgs {
 void runKld(const KldArgs& a, const GlobalOptions& g) {
   setComputeThreads(g.threads);
   auto ref = Model::load(a.reference);
-  auto q = Model::load(a.model);
+  if (a.model.empty() && a.quant.spec.empty())
+    throw Error(ErrorKind::InvalidInput, "kld: give MODEL or --quant (or both)");
+  auto q = Model::load(a.model.empty() ? a.reference : a.model);
+  auto hooks = a.quant.apply(*q, g);
   if (!ref->tokenizer())
     throw Error(ErrorKind::InvalidInput, a.reference + ": the reference model has no tokenizer");
   const std::string text = readTaskFile(a.text);
@@ -106,7 +159,7 @@ void runKld(const KldArgs& a, const GlobalOptions& g) {
   KldOptions opt;
   opt.seq_len = a.seq_len;
   opt.max_chunks = a.chunks;
-  const auto r = klDivergence(*ref, *q, tokens, opt, progressFor(g, "kld"));
+  const auto r = klDivergence(*ref, *q, tokens, opt, progressFor(g, "kld"), hooks.get());
   const KldStats& s = r.overall;
   if (g.json) {
     json chunks = json::array();
@@ -183,6 +236,7 @@ slmq::cli::CommandRegistration reg(40, [](CLI::App& app, GlobalOptions& g) {
         ->check(CLI::Range(1, 1 << 20))
         ->capture_default_str();
     c->add_option("--tasks-dir", args->tasks_dir, "Folder laid out like shared/assets/tasks");
+    args->quant.add(c);
     c->callback([args, &g] { runEval(*args, g); });
   }
   {
@@ -190,7 +244,9 @@ slmq::cli::CommandRegistration reg(40, [](CLI::App& app, GlobalOptions& g) {
     auto* c = app.add_subcommand(
         "kld", "KL divergence of MODEL's next-token distributions against REFERENCE's");
     c->add_option("reference", args->reference, "FP model (directory or .gguf)")->required();
-    c->add_option("model", args->model, "Model to compare (same vocabulary)")->required();
+    c->add_option("model", args->model,
+                  "Model to compare (same vocabulary); default REFERENCE when --quant is given");
+    args->quant.add(c);
     c->add_option("--text", args->text, "Text file")->required();
     c->add_option("--seq-len", args->seq_len, "Chunk length in tokens")
         ->check(CLI::Range(2, 1 << 20))
