@@ -261,3 +261,46 @@ TEST(StoreProcess, RunsOfOtherHostsAreLeftRunning) {
   }
   EXPECT_EQ(core::Store::open(file).run(id).status, RunStatus::Running);
 }
+
+TEST(StoreProcess, ConcurrentWriterProcessesWaitForEachOtherAndLoseNothing) {
+  // Two job processes finishing runs at the same time (a sweep): the busy timeout serialises
+  // their transactions; every run arrives whole.
+  test::TempDir dir;
+  const std::string file = (dir / "ws.slmq").string();
+  { core::Store::open(file); }
+  constexpr int kRunsEach = 15;
+  auto body = [&](int fd) {
+    auto store = core::Store::open(file);
+    for (int i = 0; i < kRunsEach; ++i) {
+      auto id = store.createRun(makeRun("sweep " + std::to_string(getpid())));
+      store.markRunning(id);
+      core::RunResults res;
+      for (int l = 0; l < 200; ++l) {
+        core::LayerMetricRecord m;
+        m.layer = l;
+        m.module = "q_proj";
+        m.bits = 4;
+        m.metric = "dppl";
+        m.value = l;
+        res.layer_metrics.push_back(m);
+      }
+      store.finishRun(id, res);
+    }
+    test::sendLine(fd, "done");
+    return 0;
+  };
+  test::ChildProcess a(body);
+  test::ChildProcess b(body);
+  EXPECT_EQ(a.readLine(60000), "done");
+  EXPECT_EQ(b.readLine(60000), "done");
+  EXPECT_EQ(a.wait(), 0);
+  EXPECT_EQ(b.wait(), 0);
+  auto store = core::Store::open(file);
+  auto runs = store.runs();
+  ASSERT_EQ(runs.size(), 2u * kRunsEach);
+  for (const auto& r : runs) {
+    EXPECT_EQ(r.status, RunStatus::Done);
+    EXPECT_EQ(store.layerMetrics(r.id).size(), 200u);
+  }
+  EXPECT_EQ(store.integrityCheck(), "ok");
+}
