@@ -189,16 +189,18 @@ void bench(const std::string& path, const ThroughputOptions& o0, const GlobalOpt
                       {"prefill_tokens_per_s", r.prefill_tokens_per_s},
                       {"decode_tokens_per_s", r.decode_tokens_per_s},
                       {"prefill_seconds", r.prefill_seconds},
-                      {"decode_seconds", r.decode_seconds}}
+                      {"decode_seconds", r.decode_seconds},
+                      {"prefill_cpu_seconds", r.prefill_cpu_seconds},
+                      {"decode_cpu_seconds", r.decode_cpu_seconds}}
                      .dump()
               << "\n";
     return;
   }
   std::printf(
-      "threads %d\nprefill %d tokens: %.1f tok/s (%.3f s)\n"
-      "decode %d tokens after %d: %.1f tok/s (%.3f s)\n",
-      r.threads, o.prompt_tokens, r.prefill_tokens_per_s, r.prefill_seconds, o.new_tokens,
-      o.context, r.decode_tokens_per_s, r.decode_seconds);
+      "threads %d\nprefill %d tokens: %.1f tok/s (%.3f s wall, %.3f s CPU)\n"
+      "decode %d tokens after %d: %.1f tok/s (%.3f s wall, %.3f s CPU)\n",
+      r.threads, o.prompt_tokens, r.prefill_tokens_per_s, r.prefill_seconds, r.prefill_cpu_seconds,
+      o.new_tokens, o.context, r.decode_tokens_per_s, r.decode_seconds, r.decode_cpu_seconds);
 }
 
 slmq::cli::CommandRegistration reg(10, [](CLI::App& app, GlobalOptions& g) {

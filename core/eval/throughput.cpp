@@ -7,6 +7,7 @@
 
 #include "core/common/compute_threads.h"
 #include "core/common/error.h"
+#include "core/common/resource_usage.h"
 #include "core/model/model.h"
 
 namespace slmq::core {
@@ -40,13 +41,21 @@ ThroughputResult measureThroughput(const Model& model, const ThroughputOptions& 
   reportProgress(o.progress, 0.0, "bench");
 
   if (o.prompt_tokens > 0) {
+    // As llama-bench's pp: the prompt goes into an empty KV cache, logits of the last token only.
     const auto prompt = pseudoRandomTokens(o.prompt_tokens, vocab, 1);
-    model.forward(prompt);  // warm-up: page in weights, start the thread pool
+    {
+      KvCache warm;
+      model.decode(prompt, warm);  // warm-up: page in weights, start the thread pool
+    }
     for (int i = 0; i < o.repeats; ++i) {
+      KvCache cache;
+      const double c0 = processCpuSeconds();
       const auto t0 = clock::now();
-      const MatrixRM logits = model.forward(prompt);
+      model.decode(prompt, cache);
       const double s = seconds(t0, clock::now());
+      const double cpu = processCpuSeconds() - c0;
       if (i == 0 || s < r.prefill_seconds) r.prefill_seconds = s;
+      if (i == 0 || cpu < r.prefill_cpu_seconds) r.prefill_cpu_seconds = cpu;
       reportProgress(o.progress, double(++done) / steps, "bench prefill");
     }
     r.prefill_tokens_per_s = o.prompt_tokens / r.prefill_seconds;
@@ -57,10 +66,13 @@ ThroughputResult measureThroughput(const Model& model, const ThroughputOptions& 
     for (int i = 0; i < o.repeats; ++i) {
       KvCache cache;
       model.decode(context, cache);
+      const double c0 = processCpuSeconds();
       const auto t0 = clock::now();
       for (int t : next) model.decode({t}, cache);
       const double s = seconds(t0, clock::now());
+      const double cpu = processCpuSeconds() - c0;
       if (i == 0 || s < r.decode_seconds) r.decode_seconds = s;
+      if (i == 0 || cpu < r.decode_cpu_seconds) r.decode_cpu_seconds = cpu;
       reportProgress(o.progress, double(++done) / steps, "bench decode");
     }
     r.decode_tokens_per_s = o.new_tokens / r.decode_seconds;

@@ -24,10 +24,14 @@ struct ThroughputResult {
   double decode_tokens_per_s = 0;   ///< new_tokens / best decode seconds (context excluded)
   double prefill_seconds = 0;       ///< best
   double decode_seconds = 0;        ///< best
+  double prefill_cpu_seconds = 0;   ///< least process CPU time of a prefill (all threads)
+  double decode_cpu_seconds = 0;    ///< least process CPU time of the decode run
   int threads = 1;                  ///< computeThreads() during the run
 };
 
-/// Times `model`. Throws Error(InvalidInput) for negative sizes, Error(Cancelled) on cancel.
+/// Times `model`. Prefill is measured as llama-bench's "pp": the prompt into an empty KV cache,
+/// logits of the last token only. CPU times help read results on a loaded machine. Throws
+/// Error(InvalidInput) for negative sizes, Error(Cancelled) on cancel.
 ThroughputResult measureThroughput(const Model& model, const ThroughputOptions& options = {});
 
 }  // namespace slmq::core

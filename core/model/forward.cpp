@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cmath>
 #include <string>
+#include <vector>
 
 #include "core/common/compute_threads.h"
 #include "core/common/error.h"
@@ -44,6 +45,29 @@ void rmsNorm(const MatrixRM& x, const VectorF& w, float eps, MatrixRM& out) {
 }
 
 // ---- Linear -------------------------------------------------------------------------------------
+// y [rows, out] = x [rows, in] · Wᵀ, W [out, in]. The output features are split across threads,
+// each running Eigen's single-threaded kernel on its own slice of W: one join per product and no
+// spinning inside Eigen's threaded GEMM (which degrades badly when the cores are shared). With
+// few rows (decode) the product is memory-bound and this streams W in parallel, which Eigen's
+// matrix-vector path would not do.
+void matmulTransposed(const MatrixRM& x, const MatrixRM& w, MatrixRM& y) {
+  const Eigen::Index rows = x.rows(), out = w.rows();
+  y.resize(rows, out);
+  const int nt = computeThreads();
+  const double flops = 2.0 * double(rows) * double(out) * double(w.cols());
+  if (nt == 1 || flops < 2e5 || out < 32) {
+    y.noalias() = x * w.transpose();
+    return;
+  }
+  const Eigen::Index chunk = ((out + nt - 1) / nt + 15) / 16 * 16;
+#pragma omp parallel for num_threads(nt) schedule(static)
+  for (int t = 0; t < nt; ++t) {
+    const Eigen::Index c0 = std::min<Eigen::Index>(out, t * chunk);
+    const Eigen::Index n = std::min<Eigen::Index>(chunk, out - c0);
+    if (n > 0) y.middleCols(c0, n).noalias() = x * w.middleRows(c0, n).transpose();
+  }
+}
+
 // x [rows, in] · Wᵀ [in, out] (+ b) -> y [rows, out], with the hooks' taps around it.
 void applyLinear(const Linear& l, const LinearId& id, const MatrixRM& x, MatrixRM& y,
                  ForwardHooks* hooks) {
@@ -61,8 +85,7 @@ void applyLinear(const Linear& l, const LinearId& id, const MatrixRM& x, MatrixR
   if (l.kernel) {
     l.kernel->apply(*in, y);
   } else {
-    y.resize(in->rows(), l.weight.rows());
-    y.noalias() = *in * l.weight.transpose();
+    matmulTransposed(*in, l.weight, y);
   }
   if (l.bias.size() > 0) y.rowwise() += l.bias.transpose();
   if (hooks) hooks->linearOutput(id, *in, y);
@@ -71,7 +94,10 @@ void applyLinear(const Linear& l, const LinearId& id, const MatrixRM& x, MatrixR
 // ---- attention ----------------------------------------------------------------------------------
 // For each sequence b and query head h: scores [T, S] = Q_h [T, hd] · K_kv(h)ᵀ [hd, S] · scale,
 // causal mask (query t sees keys 0..past+t), softmax in float32, out_h [T, hd] = P [T, S] · V [S,
-// hd]. q/out are [batch·T, H·hd]; keys/values of sequence b start at kBase + b·kSeqStride rows.
+// hd]. Queries go in blocks of kQueryBlock rows so that masked-out keys beyond a block are never
+// multiplied. q/out are [batch·T, H·hd]; keys/values of sequence b start at row b·kSeqStride.
+constexpr int kQueryBlock = 64;
+
 void attention(const MatrixRM& q, const float* k, const float* v, Eigen::Index kvCols,
                Eigen::Index kSeqStride, int batch, int T, int past, int H, int KVH, int hd,
                MatrixRM& out) {
@@ -82,7 +108,7 @@ void attention(const MatrixRM& q, const float* k, const float* v, Eigen::Index k
   const Eigen::Index qCols = q.cols();
 #pragma omp parallel num_threads(computeThreads())
   {
-    MatrixRM scores;
+    std::vector<float> buf(std::size_t(std::min(T, kQueryBlock)) * std::size_t(S));
 #pragma omp for collapse(2) schedule(dynamic)
     for (int b = 0; b < batch; ++b)
       for (int h = 0; h < H; ++h) {
@@ -93,28 +119,25 @@ void attention(const MatrixRM& q, const float* k, const float* v, Eigen::Index k
                           Eigen::OuterStride<>(kvCols));
         ConstStridedMap V(v + Eigen::Index(b) * kSeqStride * kvCols + Eigen::Index(kvh) * hd, S, hd,
                           Eigen::OuterStride<>(kvCols));
-        scores.resize(T, S);
-        scores.noalias() = Q * K.transpose();
-        for (int t = 0; t < T; ++t) {
-          float* row = scores.row(t).data();
-          const int visible = past + t + 1;
-          float mx = -INFINITY;
-          for (int s = 0; s < visible; ++s) {
-            row[s] *= scale;
-            mx = std::max(mx, row[s]);
-          }
-          float sum = 0;
-          for (int s = 0; s < visible; ++s) {
-            row[s] = std::exp(row[s] - mx);
-            sum += row[s];
-          }
-          const float inv = 1.0f / sum;
-          for (int s = 0; s < visible; ++s) row[s] *= inv;
-          for (int s = visible; s < S; ++s) row[s] = 0.0f;
-        }
         StridedMap O(out.data() + Eigen::Index(b) * T * qCols + Eigen::Index(h) * hd, T, hd,
                      Eigen::OuterStride<>(qCols));
-        O.noalias() = scores * V;
+        for (int t0 = 0; t0 < T; t0 += kQueryBlock) {
+          const int tn = std::min(kQueryBlock, T - t0);
+          const int keys = past + t0 + tn;  // keys visible to the block's last query
+          Eigen::Map<MatrixRM> scores(buf.data(), tn, keys);
+          scores.noalias() = Q.middleRows(t0, tn) * K.topRows(keys).transpose();
+          for (int i = 0; i < tn; ++i) {
+            const int visible = past + t0 + i + 1;
+            auto row = scores.row(i).head(visible).array();
+            row *= scale;
+            const float mx = row.maxCoeff();
+            row = (row - mx).exp();
+            const float inv = 1.0f / row.sum();
+            row *= inv;
+            scores.row(i).tail(keys - visible).setZero();
+          }
+          O.middleRows(t0, tn).noalias() = scores * V.topRows(keys);
+        }
       }
   }
 }
@@ -144,8 +167,8 @@ MatrixRM Model::finalNorm(const MatrixRM& hidden) const {
 
 MatrixRM Model::lmHead(const MatrixRM& normed) const {
   const MatrixRM& head = m_weights.tied() ? m_weights.embed : m_weights.lm_head;
-  MatrixRM logits(normed.rows(), head.rows());
-  logits.noalias() = normed * head.transpose();  // [rows, d] · [d, vocab]
+  MatrixRM logits;
+  matmulTransposed(normed, head, logits);  // [rows, d] · [d, vocab]
   return logits;
 }
 
@@ -208,13 +231,11 @@ void Model::runBlock(int block, MatrixRM& hidden, int batch, int T, KvCache* cac
   MatrixRM g, u;
   applyLinear(w.gate, {block, Module::Gate}, x, g, hooks);
   applyLinear(w.up, {block, Module::Up}, x, u, hooks);
-  const Eigen::Index n = g.size();
-  float* gp = g.data();
-  const float* up = u.data();
-#pragma omp parallel for num_threads(computeThreads()) if (n >= 65536)
-  for (Eigen::Index i = 0; i < n; ++i) {
-    const float a = gp[i];
-    gp[i] = (a / (1.0f + std::exp(-a))) * up[i];  // silu(g) = g / (1 + exp(-g)), then * u
+  // silu(g) = g / (1 + exp(-g)), then * u; rows split across threads
+#pragma omp parallel for num_threads(computeThreads()) if (rows >= 8)
+  for (Eigen::Index r = 0; r < rows; ++r) {
+    auto a = g.row(r).array();
+    a = (a / (1.0f + (-a).exp())) * u.row(r).array();
   }
   MatrixRM d;
   applyLinear(w.down, {block, Module::Down}, g, d, hooks);
