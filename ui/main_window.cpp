@@ -5,6 +5,7 @@
 #include <QCloseEvent>
 #include <QFileDialog>
 #include <QFileInfo>
+#include <QInputDialog>
 #include <QLabel>
 #include <QMessageBox>
 #include <QSettings>
@@ -12,10 +13,14 @@
 #include <QTabWidget>
 
 #include "core/common/assets.h"
+#include "ui/charts/chart_widget.h"
 #include "ui/docks/models_dock.h"
 #include "ui/docks/runs_dock.h"
 #include "ui/main_actions.h"
 #include "ui/store/store_adapter.h"
+#include "ui/views/comparison_view.h"
+#include "ui/views/distribution_view.h"
+#include "ui/views/sensitivity_view.h"
 
 namespace slmq::ui {
 namespace {
@@ -35,6 +40,7 @@ MainWindow::MainWindow(QWidget* parent)
   setCentralWidget(m_tabs);
 
   createDocks();
+  createViews();
   m_actions->buildMenus(this, {m_modelsDock->toggleViewAction(), m_runsDock->toggleViewAction()});
   connectActions();
 
@@ -62,6 +68,31 @@ void MainWindow::createDocks() {
   resizeDocks({m_runsDock}, {420}, Qt::Horizontal);
 }
 
+void MainWindow::createViews() {
+  m_sensitivity = new SensitivityView(m_store, m_tabs);
+  m_distributions = new DistributionView(m_store, m_tabs);
+  m_comparison = new ComparisonView(m_store, m_tabs);
+  m_tabs->addTab(m_sensitivity, tr("Se&nsitivity"));
+  m_tabs->addTab(m_distributions, tr("&Distributions"));
+  m_tabs->addTab(m_comparison, tr("&Comparison"));
+  connect(m_runsDock, &RunsDock::selectionChanged, m_sensitivity,
+          &SensitivityView::setSelectedRuns);
+  connect(m_runsDock, &RunsDock::selectionChanged, m_distributions,
+          &DistributionView::setSelectedRuns);
+  connect(m_runsDock, &RunsDock::selectionChanged, m_comparison, &ComparisonView::setSelectedRuns);
+  connect(m_sensitivity, &SensitivityView::unitSelected, m_distributions,
+          &DistributionView::showUnit);
+}
+
+ChartWidget* MainWindow::currentChart() const {
+  for (QWidget* w = QApplication::focusWidget(); w; w = w->parentWidget())
+    if (auto* chart = qobject_cast<ChartWidget*>(w)) return chart;
+  if (QWidget* page = m_tabs->currentWidget())
+    for (ChartWidget* chart : page->findChildren<ChartWidget*>())
+      if (chart->isVisible() && !chart->isEmpty()) return chart;
+  return nullptr;
+}
+
 void MainWindow::connectActions() {
   const MainActions& a = *m_actions;
   connect(a.newWorkspace, &QAction::triggered, this, &MainWindow::newWorkspaceWithDialog);
@@ -73,6 +104,21 @@ void MainWindow::connectActions() {
     m_modelsDock->show();
     m_runsDock->show();
   });
+  auto exportCurrent = [this](const QString& format) {
+    if (ChartWidget* chart = currentChart())
+      chart->exportInteractively(format);
+    else
+      statusBar()->showMessage(tr("No chart to export: select runs with results first"), 5000);
+  };
+  connect(a.exportChart, &QAction::triggered, this, [this, exportCurrent] {
+    QStringList formats{QStringLiteral("PNG"), QStringLiteral("SVG"), QStringLiteral("PDF")};
+    bool ok = false;
+    const QString f =
+        QInputDialog::getItem(this, tr("Export chart"), tr("Format:"), formats, 0, false, &ok);
+    if (ok) exportCurrent(f.toLower());
+  });
+  connect(a.exportChartData, &QAction::triggered, this,
+          [exportCurrent] { exportCurrent(QStringLiteral("csv")); });
   connect(a.about, &QAction::triggered, this, &MainWindow::showAbout);
   connect(a.aboutQt, &QAction::triggered, qApp, &QApplication::aboutQt);
 }

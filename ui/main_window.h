@@ -11,7 +11,11 @@ class QTabWidget;
 
 namespace slmq::ui {
 
+class ChartWidget;
+class ComparisonView;
+class DistributionView;
 class ModelsDock;
+class SensitivityView;
 class RunsDock;
 class StoreAdapter;
 struct MainActions;
@@ -31,6 +35,12 @@ class MainWindow : public QMainWindow {
   RunsDock* runsDock() const { return m_runsDock; }
   ModelsDock* modelsDock() const { return m_modelsDock; }
   QTabWidget* viewTabs() const { return m_tabs; }
+  SensitivityView* sensitivityView() const { return m_sensitivity; }
+  DistributionView* distributionView() const { return m_distributions; }
+  ComparisonView* comparisonView() const { return m_comparison; }
+  /// The chart an Export action applies to: the one holding the focus, else the first visible
+  /// chart of the current tab (nullptr if none).
+  ChartWidget* currentChart() const;
   const MainActions& actions() const { return *m_actions; }
 
  protected:
@@ -38,6 +48,7 @@ class MainWindow : public QMainWindow {
 
  private:
   void createDocks();
+  void createViews();
   void connectActions();
   void restoreLayout();
   void saveLayout();
@@ -51,6 +62,9 @@ class MainWindow : public QMainWindow {
   ModelsDock* m_modelsDock = nullptr;
   RunsDock* m_runsDock = nullptr;
   QTabWidget* m_tabs = nullptr;
+  SensitivityView* m_sensitivity = nullptr;
+  DistributionView* m_distributions = nullptr;
+  ComparisonView* m_comparison = nullptr;
   QLabel* m_workspaceLabel = nullptr;
   QByteArray m_defaultState;
 };

@@ -117,10 +117,10 @@ QMenu* ChartWidget::createContextMenu(QWidget* parent) {
     connect(a, &QAction::triggered, this, slot);
     return a;
   };
-  add(tr("Export as &PNG..."), [this] { exportWithDialog(QStringLiteral("png")); });
-  add(tr("Export as &SVG..."), [this] { exportWithDialog(QStringLiteral("svg")); });
-  add(tr("Export as P&DF..."), [this] { exportWithDialog(QStringLiteral("pdf")); });
-  add(tr("Export data as &CSV..."), [this] { exportWithDialog(QStringLiteral("csv")); });
+  add(tr("Export as &PNG..."), [this] { exportInteractively(QStringLiteral("png")); });
+  add(tr("Export as &SVG..."), [this] { exportInteractively(QStringLiteral("svg")); });
+  add(tr("Export as P&DF..."), [this] { exportInteractively(QStringLiteral("pdf")); });
+  add(tr("Export data as &CSV..."), [this] { exportInteractively(QStringLiteral("csv")); });
   menu->addSeparator();
   add(tr("&Copy to clipboard"), [this] { copyToClipboard(); });
   return menu;
@@ -132,7 +132,7 @@ void ChartWidget::showContextMenu(const QPoint& pos) {
   menu->popup(m_plot->mapToGlobal(pos));
 }
 
-void ChartWidget::exportWithDialog(const QString& format) {
+void ChartWidget::exportInteractively(const QString& format) {
   QSettings settings;
   const QString dir = settings.value(QStringLiteral("export/lastDir"), QDir::homePath()).toString();
   QString base = m_title.isEmpty() ? QStringLiteral("chart") : m_title;

@@ -47,6 +47,10 @@ class ChartWidget : public QWidget {
   /// Puts the chart on the clipboard as an image, with its CSV as text.
   void copyToClipboard() const;
 
+  /// Asks for size/DPI (images) and a file name, then exports; `format` is png, svg, pdf or csv.
+  /// Failures are shown in a message box.
+  void exportInteractively(const QString& format);
+
   /// The context menu offered on right click (built fresh each time; caller owns it).
   QMenu* createContextMenu(QWidget* parent);
 
@@ -66,7 +70,6 @@ class ChartWidget : public QWidget {
 
  private:
   void showContextMenu(const QPoint& pos);
-  void exportWithDialog(const QString& format);
 
   QCustomPlot* m_plot = nullptr;  // child widget, owned by Qt parent
   QCPItemText* m_placeholder = nullptr;
