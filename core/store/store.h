@@ -12,6 +12,13 @@
 // on THIS host is gone (the pid no longer exists, is a zombie, or belongs to a process started at
 // another time or boot), with the error "interrupted (process N no longer running)". Runs started
 // on another host are left alone: their process cannot be checked from here.
+//
+// A job's use of it:
+//   auto store = Store::open(workspace);                  // creates + migrates if needed
+//   RunRecord run;  run.spec_json = spec.dump();  run.method = spec.methodLabel();  ...
+//   auto id = store.createRun(run);  store.markRunning(id);
+//   try { RunResults r = ...; store.finishRun(id, r); }   // all results, one transaction
+//   catch (const Error& e) { store.failRun(id, e.what()); throw; }
 #pragma once
 
 #include <cstdint>
