@@ -50,45 +50,77 @@ void rmsNorm(const MatrixRM& x, const VectorF& w, float eps, MatrixRM& out) {
 // spinning inside Eigen's threaded GEMM (which degrades badly when the cores are shared). With
 // few rows (decode) the product is memory-bound and this streams W in parallel, which Eigen's
 // matrix-vector path would not do.
-void matmulTransposed(const MatrixRM& x, const MatrixRM& w, MatrixRM& y) {
-  const Eigen::Index rows = x.rows(), out = w.rows();
-  y.resize(rows, out);
+struct Product {
+  const MatrixRM* x;  // [rows, in]
+  const MatrixRM* w;  // [out, in]
+  MatrixRM* y;        // [rows, out]
+};
+
+// Several products in one parallel region (q/k/v share it, as do gate/up): thread t computes
+// slice t of every output, so a decode step pays one join per group instead of one per product.
+void matmulTransposedMany(const std::vector<Product>& ps) {
   const int nt = computeThreads();
-  const double flops = 2.0 * double(rows) * double(out) * double(w.cols());
-  if (nt == 1 || flops < 2e5 || out < 32) {
-    y.noalias() = x * w.transpose();
+  double flops = 0;
+  for (const auto& p : ps) {
+    p.y->resize(p.x->rows(), p.w->rows());
+    flops += 2.0 * double(p.x->rows()) * double(p.w->rows()) * double(p.w->cols());
+  }
+  if (nt == 1 || flops < 2e5) {
+    for (const auto& p : ps) p.y->noalias() = *p.x * p.w->transpose();
     return;
   }
-  const Eigen::Index chunk = ((out + nt - 1) / nt + 15) / 16 * 16;
-#pragma omp parallel for num_threads(nt) schedule(static)
-  for (int t = 0; t < nt; ++t) {
-    const Eigen::Index c0 = std::min<Eigen::Index>(out, t * chunk);
-    const Eigen::Index n = std::min<Eigen::Index>(chunk, out - c0);
-    if (n > 0) y.middleCols(c0, n).noalias() = x * w.middleRows(c0, n).transpose();
+#pragma omp parallel num_threads(nt)
+  {
+    const int t = omp_get_thread_num(), n = omp_get_num_threads();
+    for (const auto& p : ps) {
+      const Eigen::Index out = p.w->rows();
+      const Eigen::Index chunk = ((out + n - 1) / n + 15) / 16 * 16;
+      const Eigen::Index c0 = std::min<Eigen::Index>(out, t * chunk);
+      const Eigen::Index len = std::min<Eigen::Index>(chunk, out - c0);
+      if (len > 0) p.y->middleCols(c0, len).noalias() = *p.x * p.w->middleRows(c0, len).transpose();
+    }
   }
 }
 
-// x [rows, in] · Wᵀ [in, out] (+ b) -> y [rows, out], with the hooks' taps around it.
-void applyLinear(const Linear& l, const LinearId& id, const MatrixRM& x, MatrixRM& y,
-                 ForwardHooks* hooks) {
-  const MatrixRM* in = &x;
-  MatrixRM copy;
+void matmulTransposed(const MatrixRM& x, const MatrixRM& w, MatrixRM& y) {
+  matmulTransposedMany({{&x, &w, &y}});
+}
+
+// Linear layers that read the same input x [rows, in]: y_i = x_i · W_iᵀ (+ b_i), with the
+// hooks' taps around each (inputs first, then outputs, in the order given). A layer with a
+// packed kernel runs through it; the float ones share one parallel region.
+struct LinearCall {
+  const Linear* l;
+  LinearId id;
+  MatrixRM* y;
+};
+
+void applyLinears(const std::vector<LinearCall>& calls, const MatrixRM& x, ForwardHooks* hooks) {
+  std::vector<MatrixRM> copies(calls.size());
+  std::vector<const MatrixRM*> inputs(calls.size(), &x);
   if (hooks) {
-    if (hooks->modifiesLinearInputs()) {
-      copy = x;
-      hooks->linearInput(id, copy);
-      in = &copy;
-    } else {
-      hooks->linearInput(id, const_cast<MatrixRM&>(x));  // promised not to modify
+    for (std::size_t i = 0; i < calls.size(); ++i) {
+      if (hooks->modifiesLinearInputs()) {
+        copies[i] = x;
+        hooks->linearInput(calls[i].id, copies[i]);
+        inputs[i] = &copies[i];
+      } else {
+        hooks->linearInput(calls[i].id, const_cast<MatrixRM&>(x));  // promised not to modify
+      }
     }
   }
-  if (l.kernel) {
-    l.kernel->apply(*in, y);
-  } else {
-    matmulTransposed(*in, l.weight, y);
+  std::vector<Product> fused;
+  for (std::size_t i = 0; i < calls.size(); ++i) {
+    if (calls[i].l->kernel)
+      calls[i].l->kernel->apply(*inputs[i], *calls[i].y);
+    else
+      fused.push_back({inputs[i], &calls[i].l->weight, calls[i].y});
   }
-  if (l.bias.size() > 0) y.rowwise() += l.bias.transpose();
-  if (hooks) hooks->linearOutput(id, *in, y);
+  if (!fused.empty()) matmulTransposedMany(fused);
+  for (std::size_t i = 0; i < calls.size(); ++i) {
+    if (calls[i].l->bias.size() > 0) calls[i].y->rowwise() += calls[i].l->bias.transpose();
+    if (hooks) hooks->linearOutput(calls[i].id, *inputs[i], *calls[i].y);
+  }
 }
 
 // ---- attention ----------------------------------------------------------------------------------
@@ -189,9 +221,10 @@ void Model::runBlock(int block, MatrixRM& hidden, int batch, int T, KvCache* cac
   // attention: x = RMSNorm(h); q, k, v = x·Wqᵀ, x·Wkᵀ, x·Wvᵀ  [rows, H·hd], [rows, KVH·hd] ×2
   MatrixRM x, q, k, v;
   rmsNorm(hidden, w.attn_norm, eps, x);
-  applyLinear(w.q, {block, Module::Q}, x, q, hooks);
-  applyLinear(w.k, {block, Module::K}, x, k, hooks);
-  applyLinear(w.v, {block, Module::V}, x, v, hooks);
+  applyLinears({{&w.q, {block, Module::Q}, &q},
+                {&w.k, {block, Module::K}, &k},
+                {&w.v, {block, Module::V}, &v}},
+               x, hooks);
 
   const bool rope = c.use_rope[std::size_t(block)];
   RopeTable table;
@@ -223,14 +256,13 @@ void Model::runBlock(int block, MatrixRM& hidden, int batch, int T, KvCache* cac
     attention(q, k.data(), v.data(), k.cols(), T, batch, T, 0, H, KVH, hd, attn);
   }
   MatrixRM o;
-  applyLinear(w.o, {block, Module::O}, attn, o, hooks);
+  applyLinears({{&w.o, {block, Module::O}, &o}}, attn, hooks);
   hidden += o;
 
   // MLP: x = RMSNorm(h); h += down(silu(x·Wgᵀ) ⊙ (x·Wuᵀ))   [rows, ff] -> [rows, d]
   rmsNorm(hidden, w.mlp_norm, eps, x);
   MatrixRM g, u;
-  applyLinear(w.gate, {block, Module::Gate}, x, g, hooks);
-  applyLinear(w.up, {block, Module::Up}, x, u, hooks);
+  applyLinears({{&w.gate, {block, Module::Gate}, &g}, {&w.up, {block, Module::Up}, &u}}, x, hooks);
   // silu(g) = g / (1 + exp(-g)), then * u; rows split across threads
 #pragma omp parallel for num_threads(computeThreads()) if (rows >= 8)
   for (Eigen::Index r = 0; r < rows; ++r) {
@@ -238,7 +270,7 @@ void Model::runBlock(int block, MatrixRM& hidden, int batch, int T, KvCache* cac
     a = (a / (1.0f + (-a).exp())) * u.row(r).array();
   }
   MatrixRM d;
-  applyLinear(w.down, {block, Module::Down}, g, d, hooks);
+  applyLinears({{&w.down, {block, Module::Down}, &d}}, g, hooks);
   hidden += d;
 }
 
