@@ -27,9 +27,14 @@ TaskEvalResult evaluateTask(const Model& model, const Task& task, const TaskEval
   for (std::size_t i = 0; i < n; ++i) {
     firstRequest[i] = requests.size();
     const TaskItem& item = task.items[i];
-    for (int j = 0; j < item.numChoices(); ++j)
+    for (int j = 0; j < item.numChoices(); ++j) {
       requests.push_back(
           encodeRequest(*tok, item.context(j), task.target_delimiter + item.choice(j)));
+      if (requests.back().continuation.empty())
+        throw Error(ErrorKind::InvalidInput, "task " + task.name + " item " + std::to_string(i) +
+                                                 " choice " + std::to_string(j) +
+                                                 ": the continuation encodes to no tokens");
+    }
   }
   firstRequest[n] = requests.size();
   const auto flat = scoreRequests(model, requests, options.scorer, progress, hooks);

@@ -142,4 +142,11 @@ TEST(TaskScoring, BatchedScorerEqualsOneRequestAtATime) {
     EXPECT_EQ(got[i].n_tokens, n);
   }
   EXPECT_THROW(core::scoreRequests(*m, {{{1, 2}, {}}}), core::Error);
+  // Cancellation through the progress callback.
+  try {
+    core::scoreRequests(*m, reqs, opt, [](double f, std::string_view) { return f < 0.5; });
+    ADD_FAILURE() << "expected Cancelled";
+  } catch (const core::Error& e) {
+    EXPECT_EQ(e.kind(), core::ErrorKind::Cancelled);
+  }
 }
