@@ -71,6 +71,12 @@ void runPacked(benchmark::State& st, const WeightQuant& w8, const ActQuant& a, K
 void BM_W8A8(benchmark::State& st) {
   runPacked(st, wq(8, 0, true), aq(8), KernelIsa::Avx2);
 }
+void BM_W8A8_vnni(benchmark::State& st) {
+  runPacked(st, wq(8, 0, true), aq(8), KernelIsa::Avx512Vnni);
+}
+void BM_W4A8_vnni(benchmark::State& st) {
+  runPacked(st, wq(4, 128, false), aq(8), KernelIsa::Avx512Vnni);
+}
 void BM_W8A8_portable(benchmark::State& st) {
   runPacked(st, wq(8, 0, true), aq(8), KernelIsa::Portable);
 }

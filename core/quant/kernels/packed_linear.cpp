@@ -167,36 +167,64 @@ MatrixRM PackedLinear::dequantizedWeight() const {
 
 // ---- activations --------------------------------------------------------------------------------
 
-void quantizeActivationsPerToken(const MatrixRM& x, const ActQuant& act, const PackedView& w,
-                                 std::int16_t* codes, float* sx, std::int32_t* sumA, int threads) {
+namespace {
+
+// One pass per token: range, scale (quantParamsFromRange, as the reference), then per group
+// codes = clamp(round_half_even(clamp(x / s))) and their sum; vectorised by the compiler.
+template <class T>
+void quantizeRows(const MatrixRM& x, const ActQuant& act, const PackedView& w, T* codes, float* sx,
+                  std::int32_t* sumA, int threads) {
   const int M = int(x.rows()), K = int(x.cols());
   const float qmin = float(codeMin(act.bits)), qmax = float(codeMax(act.bits));
-#pragma omp parallel for num_threads(threads) schedule(static) if (M * std::size_t(K) > 32768)
+  const bool avx2 = activeKernelIsa() != KernelIsa::Portable;
+#pragma omp parallel for num_threads(threads) schedule(static) if (M * std::size_t(K) > 65536)
   for (int i = 0; i < M; ++i) {
     const float* xi = x.row(i).data();
     float mn = 0.f, mx = 0.f;
-    for (int k = 0; k < K; ++k) {
-      mn = std::min(mn, xi[k]);
-      mx = std::max(mx, xi[k]);
+    if (avx2) {
+      kernels_detail::rangeAvx2(xi, K, mn, mx);
+    } else {
+      for (int k = 0; k < K; ++k) {
+        mn = std::min(mn, xi[k]);
+        mx = std::max(mx, xi[k]);
+      }
     }
     const QuantParams p = quantParamsFromRange(mn, mx, act.bits, true, act.clip_ratio);
     sx[i] = p.scale;
-    std::int16_t* ci = codes + std::size_t(i) * w.kpad;
-    std::fill(ci, ci + w.kpad, std::int16_t(0));
+    T* ci = codes + std::size_t(i) * w.kpad;
     const float s = p.scale, lo = qmin - 1.f, hi = qmax + 1.f;
     for (int g = 0; g < w.ng; ++g) {
-      const int len = w.groupLen(g), k0 = g * w.G;
-      std::int16_t* cg = ci + std::size_t(g) * w.gpad;
+      const int len = w.groupLen(g), pad = w.groupPad(g);
+      const float* xg = xi + std::size_t(g) * w.G;
+      T* cg = ci + std::size_t(g) * w.gpad;
       std::int32_t sum = 0;
-      for (int k = 0; k < len; ++k) {
-        float t = std::min(std::max(xi[k0 + k] / s, lo), hi);
-        t = std::min(std::max(roundHalfEven(t), qmin), qmax);
-        cg[k] = std::int16_t(t);
-        sum += cg[k];
+      if (avx2) {
+        sum = kernels_detail::quantSpanAvx2<T>(xg, len, s, qmin, qmax, cg);
+      } else {
+        for (int k = 0; k < len; ++k) {
+          float t = std::min(std::max(xg[k] / s, lo), hi);
+          t = std::min(std::max(roundHalfEven(t), qmin), qmax);
+          const int c = int(t);
+          cg[k] = T(c);
+          sum += c;
+        }
       }
+      for (int k = len; k < pad; ++k) cg[k] = T(0);
       if (sumA) sumA[std::size_t(i) * w.ng + g] = sum;
     }
   }
+}
+
+}  // namespace
+
+void quantizeActivationsPerToken(const MatrixRM& x, const ActQuant& act, const PackedView& w,
+                                 std::int16_t* codes, float* sx, std::int32_t* sumA, int threads) {
+  quantizeRows(x, act, w, codes, sx, sumA, threads);
+}
+
+void quantizeActivationsPerToken(const MatrixRM& x, const ActQuant& act, const PackedView& w,
+                                 std::int8_t* codes, float* sx, std::int32_t* sumA, int threads) {
+  quantizeRows(x, act, w, codes, sx, sumA, threads);
 }
 
 // ---- dispatch -----------------------------------------------------------------------------------
@@ -236,36 +264,27 @@ void PackedLinear::apply(const MatrixRM& x, MatrixRM& y, KernelIsa isa) const {
       kernels_detail::gemmFloatPortable(m_view, xv, y.data(), threads);
     return;
   }
-  thread_local std::vector<std::int16_t> codes;
   thread_local std::vector<float> sx;
   thread_local std::vector<std::int32_t> sumA;
-  codes.resize(std::size_t(M) * m_view.kpad);
+  const bool vnni = isa == KernelIsa::Avx512Vnni;
+  const bool sums = m_view.hasZeros() || vnni;
   sx.resize(M);
-  const bool zeros = m_view.hasZeros();
-  sumA.resize(zeros ? std::size_t(M) * m_view.ng : 0);
-  quantizeActivationsPerToken(x, m_act, m_view, codes.data(), sx.data(),
-                              zeros ? sumA.data() : nullptr, threads);
-  ActView av{M, codes.data(), nullptr, nullptr, sx.data(), zeros ? sumA.data() : nullptr};
-  if (isa == KernelIsa::Avx512Vnni) {
+  sumA.resize(sums ? std::size_t(M) * m_view.ng : 0);
+  ActView av{M, nullptr, nullptr, sx.data(), sums ? sumA.data() : nullptr};
+  if (vnni) {
     thread_local std::vector<std::int8_t> a8;
-    thread_local std::vector<std::int32_t> lanes;
-    a8.resize(codes.size());
-    for (std::size_t e = 0; e < codes.size(); ++e) a8[e] = std::int8_t(codes[e]);
+    a8.resize(std::size_t(M) * m_view.kpad);
+    quantizeActivationsPerToken(x, m_act, m_view, a8.data(), sx.data(), sumA.data(), threads);
     av.a8 = a8.data();
-    if (!m_view.int4) {
-      // int8 weights enter dpbusd as unsigned (code + 128): remove 128·Σ a lane by lane.
-      lanes.assign(std::size_t(M) * m_view.ng * 8, 0);
-      for (int i = 0; i < M; ++i)
-        for (int g = 0; g < m_view.ng; ++g) {
-          std::int32_t* l = &lanes[(std::size_t(i) * m_view.ng + g) * 8];
-          const std::int16_t* c =
-              &codes[std::size_t(i) * m_view.kpad + std::size_t(g) * m_view.gpad];
-          for (int k = 0, e = m_view.groupPad(g); k < e; ++k) l[(k % 32) / 4] += 128 * c[k];
-        }
-      av.laneSum128 = lanes.data();
-    }
     kernels_detail::gemmIntVnni(m_view, av, y.data(), threads);
-  } else if (isa == KernelIsa::Avx2)
+    return;
+  }
+  thread_local std::vector<std::int16_t> codes;
+  codes.resize(std::size_t(M) * m_view.kpad);
+  quantizeActivationsPerToken(x, m_act, m_view, codes.data(), sx.data(),
+                              sums ? sumA.data() : nullptr, threads);
+  av.a = codes.data();
+  if (isa == KernelIsa::Avx2)
     kernels_detail::gemmIntAvx2(m_view, av, y.data(), threads);
   else
     kernels_detail::gemmIntPortable(m_view, av, y.data(), threads);

@@ -52,13 +52,11 @@ struct PackedView {
 /// Per-token quantized activations in the weights' padded layout.
 struct ActView {
   int M = 0;
-  const std::int16_t* a = nullptr;  ///< [M·kpad] codes, zero in the padding
-  const std::int8_t* a8 = nullptr;  ///< [M·kpad] codes as int8 (VNNI path only)
-  /// [M·ng·8] 128·Σ codes per group and dpbusd lane (lane l: bytes 4l..4l+3 of each 32-chunk);
-  /// VNNI path with int8 weights only.
-  const std::int32_t* laneSum128 = nullptr;
+  const std::int16_t* a = nullptr;     ///< [M·kpad] codes, zero in the padding
+  const std::int8_t* a8 = nullptr;     ///< [M·kpad] codes as int8 (VNNI path only)
   const float* sx = nullptr;           ///< [M] per-token scales
-  const std::int32_t* sumA = nullptr;  ///< [M·ng] Σ codes per group (when w.hasZeros())
+  const std::int32_t* sumA = nullptr;  ///< [M·ng] Σ codes per group (when w.hasZeros(); always
+                                       ///< for the VNNI path)
 };
 
 /// Float activations copied into the padded layout (zero padding), for the small-M A16 path.
@@ -73,6 +71,11 @@ void gemmFloatPortable(const PackedView& w, const FloatActView& x, float* y, int
 void gemmIntAvx2(const PackedView& w, const ActView& a, float* y, int threads);
 void gemmFloatAvx2(const PackedView& w, const FloatActView& x, float* y, int threads);
 void gemmIntVnni(const PackedView& w, const ActView& a, float* y, int threads);
+/// min(0, x) and max(0, x) over x[n] (AVX2).
+void rangeAvx2(const float* x, int n, float& mn, float& mx);
+/// Codes of a span x[n] with scale s (symmetric, zero 0) as quantizeValue, returns Σ codes (AVX2).
+template <class T>
+std::int32_t quantSpanAvx2(const float* x, int n, float s, float qmin, float qmax, T* out);
 
 }  // namespace kernels_detail
 
@@ -127,5 +130,9 @@ class PackedLinear : public LinearKernel {
 void quantizeActivationsPerToken(const MatrixRM& x, const ActQuant& act,
                                  const kernels_detail::PackedView& w, std::int16_t* codes,
                                  float* sx, std::int32_t* sumA, int threads);
+/// The same with int8 codes (activation bits <= 8), for the VNNI kernel.
+void quantizeActivationsPerToken(const MatrixRM& x, const ActQuant& act,
+                                 const kernels_detail::PackedView& w, std::int8_t* codes, float* sx,
+                                 std::int32_t* sumA, int threads);
 
 }  // namespace slmq::core

@@ -13,6 +13,7 @@
 #include <omp.h>
 
 #include <algorithm>
+#include <cmath>
 
 #include "core/quant/kernels/packed_linear.h"
 
@@ -171,6 +172,68 @@ SLMQ_AVX2 void gemmFloat(const PackedView& v, const FloatActView& x, float* y, i
 }
 
 }  // namespace
+
+SLMQ_AVX2 void rangeAvx2(const float* x, int n, float& mn, float& mx) {
+  __m256 lo = _mm256_setzero_ps(), hi = _mm256_setzero_ps();
+  int k = 0;
+  for (; k + 8 <= n; k += 8) {
+    const __m256 v = _mm256_loadu_ps(x + k);
+    lo = _mm256_min_ps(lo, v);
+    hi = _mm256_max_ps(hi, v);
+  }
+  alignas(32) float l[8], h[8];
+  _mm256_store_ps(l, lo);
+  _mm256_store_ps(h, hi);
+  mn = 0.f;
+  mx = 0.f;
+  for (int t = 0; t < 8; ++t) {
+    mn = std::min(mn, l[t]);
+    mx = std::max(mx, h[t]);
+  }
+  for (; k < n; ++k) {
+    mn = std::min(mn, x[k]);
+    mx = std::max(mx, x[k]);
+  }
+}
+
+template <class T>
+SLMQ_AVX2 std::int32_t quantSpanAvx2(const float* x, int n, float s, float qmin, float qmax,
+                                     T* out) {
+  const __m256 vs = _mm256_set1_ps(s), lo = _mm256_set1_ps(qmin - 1.f),
+               hi = _mm256_set1_ps(qmax + 1.f), vmin = _mm256_set1_ps(qmin),
+               vmax = _mm256_set1_ps(qmax);
+  __m256i vsum = _mm256_setzero_si256();
+  int k = 0;
+  for (; k + 8 <= n; k += 8) {
+    __m256 t = _mm256_div_ps(_mm256_loadu_ps(x + k), vs);
+    t = _mm256_min_ps(_mm256_max_ps(t, lo), hi);
+    t = _mm256_round_ps(t, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);  // half to even
+    t = _mm256_min_ps(_mm256_max_ps(t, vmin), vmax);
+    const __m256i c = _mm256_cvtps_epi32(t);
+    vsum = _mm256_add_epi32(vsum, c);
+    const __m128i c16 = _mm_packs_epi32(_mm256_castsi256_si128(c), _mm256_extracti128_si256(c, 1));
+    if constexpr (sizeof(T) == 2) {
+      _mm_storeu_si128(reinterpret_cast<__m128i*>(out + k), c16);
+    } else {
+      _mm_storel_epi64(reinterpret_cast<__m128i*>(out + k), _mm_packs_epi16(c16, c16));
+    }
+  }
+  __m128i s4 = _mm_add_epi32(_mm256_castsi256_si128(vsum), _mm256_extracti128_si256(vsum, 1));
+  s4 = _mm_add_epi32(s4, _mm_shuffle_epi32(s4, 0x4E));
+  s4 = _mm_add_epi32(s4, _mm_shuffle_epi32(s4, 0xB1));
+  std::int32_t sum = _mm_cvtsi128_si32(s4);
+  for (; k < n; ++k) {  // same arithmetic, scalar
+    float t = std::min(std::max(x[k] / s, qmin - 1.f), qmax + 1.f);
+    t = std::min(std::max(std::nearbyint(t), qmin), qmax);
+    out[k] = T(int(t));
+    sum += int(t);
+  }
+  return sum;
+}
+template std::int32_t quantSpanAvx2<std::int16_t>(const float*, int, float, float, float,
+                                                  std::int16_t*);
+template std::int32_t quantSpanAvx2<std::int8_t>(const float*, int, float, float, float,
+                                                 std::int8_t*);
 
 void gemmIntAvx2(const PackedView& v, const ActView& a, float* y, int threads) {
   if (v.int4)

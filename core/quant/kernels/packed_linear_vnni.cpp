@@ -2,9 +2,9 @@
 // where the CPU has AVX512VL + VNNI. _mm256_dpbusd_epi32 multiplies 32 unsigned bytes by 32
 // signed bytes and adds each group of 4 products to an int32 lane, without the int16 saturation
 // of _mm256_maddubs_epi16. The weights are the unsigned side: int4 nibbles are already unsigned
-// (code + 8, zero + 8); int8 codes are flipped to code + 128 and 128·Σ c_x is removed lane by lane
-// (ActView::laneSum128), so every lane holds an exact partial Σ c_x·c_w without large offsets.
-// Tiles: 4 tokens × 4 rows (prefill), 1 token × 4 rows (decode); 32 vector registers.
+// (code + 8, zero + 8); int8 codes are flipped to code + 128. The lanes are reduced in int32
+// (exact) before (128 + z)·Σ c_x resp. (z + 8)·Σ c_x is subtracted, so nothing is lost to float.
+// Tiles: 4 tokens × 4 rows (prefill), 1 token × 4 rows (decode); 32 vector registers (AVX-512).
 #include <immintrin.h>
 #include <omp.h>
 
@@ -43,45 +43,79 @@ SLMQ_VNNI inline __m256i loadCodes(const PackedView& v, int r, int k) {
   }
 }
 
-template <int MR, int NR, bool INT4>
-SLMQ_VNNI void tile(const PackedView& v, const ActView& a, int i0, int j0, float* y) {
-  __m256 facc[MR][NR];
-  for (int i = 0; i < MR; ++i)
-    for (int j = 0; j < NR; ++j) facc[i][j] = _mm256_setzero_ps();
+SLMQ_VNNI inline int hsumInt(__m256i v) {
+  __m128i s = _mm_add_epi32(_mm256_castsi256_si128(v), _mm256_extracti128_si256(v, 1));
+  s = _mm_add_epi32(s, _mm_shuffle_epi32(s, 0x4E));
+  s = _mm_add_epi32(s, _mm_shuffle_epi32(s, 0xB1));
+  return _mm_cvtsi128_si32(s);
+}
+
+/// Integer subtracted per unit of Σ c_x: zero + 8 already folded for nibbles; int8 codes enter
+/// as code + 128, so 128 + zero.
+template <bool INT4>
+inline int effectiveZero(const PackedView& v, int r, int g) {
+  return INT4 ? v.zeroAt(r, g) : 128 + v.zeroAt(r, g);
+}
+
+// Tile of MR tokens × 4 rows. Per group: 32-byte steps of dpbusd into MR·4 int32 vectors, then
+// an exact integer reduction (hadd tree) to 4 sums per token, the zero-point/offset correction
+// z_eff·Σ c_x in int32, and one float multiply-add with the 4 rows' scales.
+template <int MR, bool INT4>
+SLMQ_VNNI void tile4(const PackedView& v, const ActView& a, int i0, int j0, float* y) {
+  __m128 facc[MR];
+  for (int i = 0; i < MR; ++i) facc[i] = _mm_setzero_ps();
   const std::int8_t* arow[MR];
   for (int i = 0; i < MR; ++i) arow[i] = a.a8 + std::size_t(i0 + i) * v.kpad;
   for (int g = 0; g < v.ng; ++g) {
     const int off = g * v.gpad, len = v.groupPad(g);
-    __m256i iacc[MR][NR];
+    __m256i iacc[MR][4];
     for (int i = 0; i < MR; ++i)
-      for (int j = 0; j < NR; ++j) iacc[i][j] = _mm256_setzero_si256();
+      for (int j = 0; j < 4; ++j) iacc[i][j] = _mm256_setzero_si256();
     for (int k = off; k < off + len; k += 32) {
-      __m256i w[NR];
-      for (int j = 0; j < NR; ++j) w[j] = loadCodes<INT4>(v, j0 + j, k);
+      __m256i w[4];
+      for (int j = 0; j < 4; ++j) w[j] = loadCodes<INT4>(v, j0 + j, k);
       for (int i = 0; i < MR; ++i) {
         const __m256i x = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(arow[i] + k));
-        for (int j = 0; j < NR; ++j) iacc[i][j] = _mm256_dpbusd_epi32(iacc[i][j], w[j], x);
+        for (int j = 0; j < 4; ++j) iacc[i][j] = _mm256_dpbusd_epi32(iacc[i][j], w[j], x);
       }
     }
-    for (int j = 0; j < NR; ++j) {
-      const std::size_t jg = std::size_t(j0 + j) * v.ng + g;
-      const __m256 vs = _mm256_set1_ps(v.scale[jg]);
-      const int z = v.zeroAt(j0 + j, g);
-      for (int i = 0; i < MR; ++i) {
-        __m256i dot = iacc[i][j];
-        if constexpr (!INT4)
-          dot = _mm256_sub_epi32(dot, _mm256_loadu_si256(reinterpret_cast<const __m256i*>(
-                                          a.laneSum128 + (std::size_t(i0 + i) * v.ng + g) * 8)));
-        if (a.sumA)
-          dot = _mm256_sub_epi32(dot, _mm256_setr_epi32(z * a.sumA[std::size_t(i0 + i) * v.ng + g],
-                                                        0, 0, 0, 0, 0, 0, 0));
-        facc[i][j] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(dot), vs, facc[i][j]);
-      }
+    const __m128i zeff =
+        _mm_setr_epi32(effectiveZero<INT4>(v, j0, g), effectiveZero<INT4>(v, j0 + 1, g),
+                       effectiveZero<INT4>(v, j0 + 2, g), effectiveZero<INT4>(v, j0 + 3, g));
+    const __m128 vs = _mm_setr_ps(
+        v.scale[std::size_t(j0) * v.ng + g], v.scale[std::size_t(j0 + 1) * v.ng + g],
+        v.scale[std::size_t(j0 + 2) * v.ng + g], v.scale[std::size_t(j0 + 3) * v.ng + g]);
+    for (int i = 0; i < MR; ++i) {
+      // [A0123 B0123 C0123 D0123 | A4567 B4567 C4567 D4567] -> [A B C D]
+      const __m256i h = _mm256_hadd_epi32(_mm256_hadd_epi32(iacc[i][0], iacc[i][1]),
+                                          _mm256_hadd_epi32(iacc[i][2], iacc[i][3]));
+      __m128i d = _mm_add_epi32(_mm256_castsi256_si128(h), _mm256_extracti128_si256(h, 1));
+      d = _mm_sub_epi32(
+          d, _mm_mullo_epi32(zeff, _mm_set1_epi32(a.sumA[std::size_t(i0 + i) * v.ng + g])));
+      facc[i] = _mm_fmadd_ps(_mm_cvtepi32_ps(d), vs, facc[i]);
     }
   }
   for (int i = 0; i < MR; ++i)
-    for (int j = 0; j < NR; ++j)
-      y[std::size_t(i0 + i) * v.N + j0 + j] = a.sx[i0 + i] * hsum(facc[i][j]);
+    _mm_storeu_ps(y + std::size_t(i0 + i) * v.N + j0,
+                  _mm_mul_ps(facc[i], _mm_set1_ps(a.sx[i0 + i])));
+}
+
+// One token × one row (tails).
+template <bool INT4>
+SLMQ_VNNI void tile1(const PackedView& v, const ActView& a, int i, int j, float* y) {
+  const std::int8_t* arow = a.a8 + std::size_t(i) * v.kpad;
+  float acc = 0.f;
+  for (int g = 0; g < v.ng; ++g) {
+    const int off = g * v.gpad, len = v.groupPad(g);
+    __m256i iacc = _mm256_setzero_si256();
+    for (int k = off; k < off + len; k += 32)
+      iacc = _mm256_dpbusd_epi32(iacc, loadCodes<INT4>(v, j, k),
+                                 _mm256_loadu_si256(reinterpret_cast<const __m256i*>(arow + k)));
+    const int dot =
+        hsumInt(iacc) - effectiveZero<INT4>(v, j, g) * a.sumA[std::size_t(i) * v.ng + g];
+    acc += v.scale[std::size_t(j) * v.ng + g] * float(dot);
+  }
+  y[std::size_t(i) * v.N + j] = a.sx[i] * acc;
 }
 
 int rowBlock(int N, int threads) {
@@ -100,13 +134,14 @@ SLMQ_VNNI void gemm(const PackedView& v, const ActView& a, float* y, int threads
     int i = 0;
     for (; i + 4 <= a.M; i += 4) {
       int j = jb;
-      for (; j + 4 <= je; j += 4) tile<4, 4, INT4>(v, a, i, j, y);
-      for (; j < je; ++j) tile<4, 1, INT4>(v, a, i, j, y);
+      for (; j + 4 <= je; j += 4) tile4<4, INT4>(v, a, i, j, y);
+      for (; j < je; ++j)
+        for (int t = 0; t < 4; ++t) tile1<INT4>(v, a, i + t, j, y);
     }
     for (; i < a.M; ++i) {
       int j = jb;
-      for (; j + 4 <= je; j += 4) tile<1, 4, INT4>(v, a, i, j, y);
-      for (; j < je; ++j) tile<1, 1, INT4>(v, a, i, j, y);
+      for (; j + 4 <= je; j += 4) tile4<1, INT4>(v, a, i, j, y);
+      for (; j < je; ++j) tile1<INT4>(v, a, i, j, y);
     }
   }
 }
