@@ -48,9 +48,11 @@ const Tokenizer& needTokenizer(const Model& m) {
 
 ProgressFn stderrProgress(const GlobalOptions& g) {
   if (g.quiet) return {};
-  if (g.json)  // JSON-lines progress for the GUI's job runner
+  if (g.json)  // JSON lines shaped like core/jobs/progress_protocol.h's progress events
     return [](double f, std::string_view stage) {
-      std::cerr << json{{"progress", f}, {"stage", std::string(stage)}}.dump() << std::endl;
+      std::cerr
+          << json{{"event", "progress"}, {"fraction", f}, {"stage", std::string(stage)}}.dump()
+          << std::endl;
       return true;
     };
   return [](double f, std::string_view stage) {
