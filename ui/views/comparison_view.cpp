@@ -131,16 +131,15 @@ void ComparisonView::reload() {
     return d;
   };
   // The reference: an FP run among the selection, else the first selected run's parent.
-  for (qint64 id : m_selected) {
-    auto d = load(id);
-    if (!d) continue;
-    if (!m_ref && d->run.method == "fp") {
-      m_ref = std::move(d);
-      continue;
-    }
-    if (!m_ref && d->run.parent_run_id) m_ref = load(*d->run.parent_run_id);
-    m_runs.push_back(std::move(*d));
-  }
+  std::vector<RunData> loaded;
+  for (qint64 id : m_selected)
+    if (auto d = load(id)) loaded.push_back(std::move(*d));
+  for (const RunData& d : loaded)
+    if (!m_ref && d.run.method == "fp") m_ref = d;
+  for (const RunData& d : loaded)
+    if (!m_ref && d.run.parent_run_id) m_ref = load(*d.run.parent_run_id);
+  for (RunData& d : loaded)
+    if (!m_ref || d.run.id != m_ref->run.id) m_runs.push_back(std::move(d));
   if (m_ref) m_reference = m_ref->run.id;
   m_referenceLabel->setText(m_ref ? tr("reference: %1").arg(QString::fromStdString(m_ref->run.name))
                                   : tr("no FP reference among the selection"));
@@ -232,6 +231,8 @@ void ComparisonView::updateCharts() {
     if (!groups.isEmpty()) m_scores->addSeries(QString::fromStdString(d.run.name), v);
   }
   if (!groups.isEmpty()) m_scores->setReference(tr("FP = 100"), {100.0});
+  // Charts without data take no room; the perplexity chart always shows (with its placeholder).
+  for (GroupedBarChart* c : {m_accuracy, m_efficiency, m_scores}) c->setVisible(!c->isEmpty());
 
   // Scatter: one series per method; points labelled with the bit setting.
   m_scatter->clear();

@@ -1,0 +1,297 @@
+// QtTest of the three views on a store filled from real computations on smol-ref by the core:
+// FP / RTN W8 / RTN W4 perplexities on two texts (core::evaluatePerplexity with
+// core::fakeQuantWeightInPlace), a per-unit RTN sensitivity scan (ΔPPL of quantizing one linear
+// layer at a time at 4 and 3 bits) and weight statistics. Asserts that the charts hold exactly
+// what the store holds, and saves a screenshot of each view inside the main window.
+//
+// The weight histograms, absmax and kurtosis are computed here with plain loops because
+// core/analysis has no statistics API yet; the views only draw what the store records.
+#include <QTabWidget>
+#include <QTemporaryDir>
+#include <QtTest>
+#include <cmath>
+#include <fstream>
+#include <map>
+#include <qcustomplot.h>
+#include <sstream>
+
+#include "core/common/assets.h"
+#include "core/eval/perplexity.h"
+#include "core/model/model.h"
+#include "core/quant/quantizer.h"
+#include "core/tokenizer/tokenizer.h"
+#include "core/store/store.h"
+#include "tests/ui/ui_test_support.h"
+#include "ui/charts/channel_chart.h"
+#include "ui/charts/grouped_bar_chart.h"
+#include "ui/charts/heatmap_chart.h"
+#include "ui/charts/histogram_chart.h"
+#include "ui/charts/scatter_chart.h"
+#include "ui/docks/runs_dock.h"
+#include "ui/main_window.h"
+#include "ui/models/metrics_table_model.h"
+#include "ui/views/comparison_view.h"
+#include "ui/views/distribution_view.h"
+#include "ui/views/sensitivity_view.h"
+
+using namespace slmq;
+
+namespace {
+constexpr int kSeqLen = 256;     // perplexity runs: 2 chunks per text
+constexpr int kSensSeqLen = 64;  // sensitivity scan: one short chunk per unit (2 cores)
+const char* kModuleNames[] = {"q_proj",    "k_proj",  "v_proj",   "o_proj",
+                              "gate_proj", "up_proj", "down_proj"};
+
+/// The first `n` tokens of an assets text.
+std::vector<int> firstTokens(const core::Model& m, const char* text, std::size_t n) {
+  std::ifstream in(core::assetPath(std::string("text/") + text), std::ios::binary);
+  std::string s(60000, '\0');
+  in.read(s.data(), static_cast<std::streamsize>(s.size()));
+  s.resize(static_cast<std::size_t>(in.gcount()));
+  std::vector<int> ids = m.tokenizer()->encode(s, false);
+  ids.resize(std::min(ids.size(), n));
+  return ids;
+}
+
+double ppl(const core::Model& m, const std::vector<int>& tokens, int seqLen = kSeqLen) {
+  core::PerplexityOptions o;
+  o.seq_len = seqLen;
+  return core::evaluatePerplexity(m, tokens, o).perplexity();
+}
+
+/// 48-bin histogram and moments of a weight matrix (see the file comment).
+core::DistributionRecord weightStats(const core::MatrixRM& w, int layer, const char* module,
+                                     const char* stage) {
+  core::DistributionRecord d;
+  d.layer = layer;
+  d.module = module;
+  d.tensor = "weight";
+  d.stage = stage;
+  const double lo = w.minCoeff(), hi = w.maxCoeff();
+  const int bins = 48;
+  for (int i = 0; i <= bins; ++i) d.bin_edges.push_back(lo + (hi - lo) * i / bins);
+  d.counts.assign(bins, 0.0);
+  double sum = 0, sum2 = 0;
+  for (Eigen::Index i = 0; i < w.size(); ++i) {
+    const double v = w.data()[i];
+    d.counts[std::min(bins - 1, static_cast<int>((v - lo) / (hi - lo) * bins))] += 1;
+    sum += v;
+    sum2 += v * v;
+  }
+  d.n = w.size();
+  d.mean = sum / d.n;
+  d.std = std::sqrt(sum2 / d.n - d.mean * d.mean);
+  double m4 = 0;
+  for (Eigen::Index i = 0; i < w.size(); ++i) m4 += std::pow(w.data()[i] - d.mean, 4);
+  d.kurtosis = m4 / d.n / std::pow(d.std, 4) - 3.0;
+  d.min = lo;
+  d.max = hi;
+  d.absmax = std::max(std::abs(lo), std::abs(hi));
+  return d;
+}
+
+struct Filled {
+  std::int64_t fp = 0, w8 = 0, w4 = 0, sens = 0;
+  std::map<std::pair<int, int>, double> dpplW4;  // (layer, module index) -> ΔPPL at 4 bits
+};
+
+Filled fillStore(const QString& path) {
+  Filled f;
+  auto model = core::Model::load(core::assetPath("models/smol-ref"));
+  const std::vector<int> wiki = firstTokens(*model, "wikitext2_test.txt", 2 * kSeqLen);
+  const std::vector<int> ptb = firstTokens(*model, "ptb_test.txt", 2 * kSeqLen);
+  core::Store store = core::Store::open(path.toStdString());
+  core::ModelRecord mr;
+  mr.name = "smol-ref";
+  mr.path = core::assetPath("models/smol-ref").string();
+  mr.format = "safetensors";
+  const auto modelId = store.upsertModel(mr);
+  auto create = [&](const char* name, const char* method, int w, std::optional<std::int64_t> parent,
+                    const char* spec) {
+    core::RunRecord r;
+    r.model_id = modelId;
+    r.parent_run_id = parent;
+    r.name = name;
+    r.method = method;
+    r.w_bits = w;
+    r.spec_json = spec;
+    const auto id = store.createRun(r);
+    store.markRunning(id);
+    return id;
+  };
+  const core::ModelWeights original = model->weights();
+  auto quantizeAll = [&](const core::WeightQuant& q) {
+    for (auto& block : model->weights().blocks)
+      for (int m = 0; m < core::kModuleCount; ++m)
+        core::fakeQuantWeightInPlace(block.linear(static_cast<core::Module>(m)).weight, q);
+  };
+  auto finish = [&](std::int64_t id) {
+    core::RunResults res;
+    res.metrics = {{"ppl", "wikitext2_test", ppl(*model, wiki), std::nullopt},
+                   {"ppl", "ptb_test", ppl(*model, ptb), std::nullopt}};
+    store.finishRun(id, res);
+    model->weights() = original;
+  };
+  f.fp = create("FP smol-ref", "fp", 16, std::nullopt, R"({"model":"smol-ref"})");
+  finish(f.fp);
+  f.w8 = create("RTN W8 smol-ref", "rtn", 8, f.fp, R"({"model":"smol-ref"})");
+  quantizeAll({8, core::WeightGranularity::PerChannel, 128, true, 1.f});
+  finish(f.w8);
+  f.w4 = create("RTN W4 g128 smol-ref", "rtn", 4, f.fp, R"({"model":"smol-ref"})");
+  quantizeAll({4, core::WeightGranularity::PerGroup, 128, false, 1.f});
+  finish(f.w4);
+
+  // Sensitivity: only this unit quantized (RTN, per group of 128, asymmetric).
+  f.sens = create("RTN sensitivity smol-ref", "rtn", 4, f.fp,
+                  R"({"model":"smol-ref","analyses":{"sensitivity":{"mode":"only_this"}}})");
+  const std::vector<int> calib(wiki.begin(), wiki.begin() + kSensSeqLen);
+  const double base = ppl(*model, calib, kSensSeqLen);
+  core::RunResults res;
+  for (int bits : {4, 3}) {
+    for (std::size_t layer = 0; layer < model->weights().blocks.size(); ++layer)
+      for (int m = 0; m < core::kModuleCount; ++m) {
+        core::MatrixRM& w =
+            model->weights().blocks[layer].linear(static_cast<core::Module>(m)).weight;
+        const core::MatrixRM keep = w;
+        core::fakeQuantWeightInPlace(w, {bits, core::WeightGranularity::PerGroup, 128, false, 1.f});
+        const double d = ppl(*model, calib, kSensSeqLen) - base;
+        if (bits == 4) f.dpplW4[{static_cast<int>(layer), m}] = d;
+        res.layer_metrics.push_back({static_cast<int>(layer), kModuleNames[m], bits, "dppl", d});
+        w = keep;
+      }
+  }
+  for (std::size_t layer = 0; layer < model->weights().blocks.size(); ++layer)
+    for (core::Module m : {core::Module::Q, core::Module::Down}) {
+      const char* name = m == core::Module::Q ? "q_proj" : "down_proj";
+      const core::MatrixRM& w = model->weights().blocks[layer].linear(m).weight;
+      res.distributions.push_back(weightStats(w, static_cast<int>(layer), name, "fp"));
+      const core::MatrixRM q =
+          core::fakeQuantWeight(w, {4, core::WeightGranularity::PerGroup, 128, false, 1.f});
+      res.distributions.push_back(weightStats(q, static_cast<int>(layer), name, "quantized"));
+      core::ChannelStatRecord c;
+      c.layer = static_cast<int>(layer);
+      c.module = name;
+      c.tensor = "weight";
+      c.stat = "absmax";
+      const Eigen::VectorXf absmax = w.cwiseAbs().colwise().maxCoeff();  // per input channel
+      c.values.assign(absmax.data(), absmax.data() + absmax.size());
+      res.channel_stats.push_back(std::move(c));
+    }
+  store.finishRun(f.sens, res);
+  return f;
+}
+}  // namespace
+
+class ViewsModelTest : public QObject {
+  Q_OBJECT
+ private slots:
+  void initTestCase();
+  void sensitivityView();
+  void distributionView();
+  void comparisonView();
+
+ private:
+  QTemporaryDir m_dir;
+  Filled m_filled;
+  std::unique_ptr<ui::MainWindow> m_window;
+};
+
+void ViewsModelTest::initTestCase() {
+  QStandardPaths::setTestModeEnabled(true);
+  QVERIFY(m_dir.isValid());
+  const QString path = m_dir.filePath("ws.sqlite");
+  QElapsedTimer t;
+  t.start();
+  m_filled = fillStore(path);
+  qInfo("store filled from smol-ref in %.1f s", t.elapsed() / 1000.0);
+  m_window = std::make_unique<ui::MainWindow>();
+  QVERIFY(m_window->openWorkspace(path));
+  m_window->resize(1400, 900);
+  m_window->show();
+  QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
+}
+
+void ViewsModelTest::sensitivityView() {
+  ui::SensitivityView* view = m_window->sensitivityView();
+  m_window->viewTabs()->setCurrentWidget(view);
+  m_window->runsDock()->selectRuns({m_filled.sens});
+  ui::HeatmapChart* heat = view->heatmap();
+  QCOMPARE(heat->rowCount(), 8);     // smol-ref's 8 blocks
+  QCOMPARE(heat->columnCount(), 7);  // q k v o gate up down
+  auto* map = qobject_cast<QCPColorMap*>(heat->plot()->plottable(0));
+  QVERIFY(map && !map->interpolate());
+  // Default setting is the widest (W4): every cell is the core's ΔPPL.
+  for (const auto& [unit, d] : m_filled.dpplW4) {
+    QCOMPARE(heat->value(unit.first, unit.second), d);
+    QCOMPARE(map->data()->cell(unit.second, unit.first), d);
+  }
+  QCOMPARE(heat->plot()->yAxis->range().upper, 7.5);
+  QCOMPARE(heat->plot()->xAxis->range().upper, 6.5);
+  // Drill-down of block 2's down_proj: its ΔPPL at W4 and W3, and its weight histograms.
+  view->drillDown(2, 6);
+  ui::GroupedBarChart* unit = view->unitChart();
+  QCOMPARE(unit->groups(), (QStringList{"W4", "W3"}));
+  QCOMPARE(unit->value(0, 0), (m_filled.dpplW4.at({2, 6})));
+  QCOMPARE(view->unitHistogram()->seriesCount(), 2);  // fp and quantized
+  view->drillDown(2, 1);                              // k_proj has no recorded distribution
+  QCOMPARE(view->unitHistogram()->seriesCount(), 0);
+  view->drillDown(2, 6);
+  QTest::qWait(50);
+  test::saveScreenshot(m_window.get(), "view_sensitivity");
+}
+
+void ViewsModelTest::distributionView() {
+  ui::DistributionView* view = m_window->distributionView();
+  m_window->viewTabs()->setCurrentWidget(view);
+  m_window->runsDock()->selectRuns({m_filled.sens});
+  view->showUnit(3, "down_proj");
+  QCOMPARE(view->histogram()->seriesCount(), 2);
+  QCOMPARE(view->histogram()->plot()->graph(0)->data()->size(), 49);  // 48 bins
+  QCOMPARE(view->channelChart()->plot()->plottableCount(), 2);
+  // smol-ref's FFN width: down_proj has 768 input channels.
+  const auto* normal = qobject_cast<QCPBars*>(view->channelChart()->plot()->plottable(0));
+  const auto* flagged = qobject_cast<QCPBars*>(view->channelChart()->plot()->plottable(1));
+  QCOMPARE(normal->data()->size() + flagged->data()->size(), 768);
+  QCOMPARE(view->absmaxByLayer()->groups().size(), 8);
+  QCOMPARE(view->absmaxByLayer()->seriesCount(), 2);
+  QCOMPARE(view->kurtosisByLayer()->seriesCount(), 2);
+  QVERIFY(view->absmaxByLayer()->value(0, 3) > 0.0);
+  QTest::qWait(50);
+  test::saveScreenshot(m_window.get(), "view_distributions");
+}
+
+void ViewsModelTest::comparisonView() {
+  ui::ComparisonView* view = m_window->comparisonView();
+  m_window->viewTabs()->setCurrentWidget(view);
+  m_window->runsDock()->selectRuns({m_filled.fp, m_filled.w8, m_filled.w4});
+  QCOMPARE(view->referenceRun(), std::optional<qint64>(m_filled.fp));
+  ui::GroupedBarChart* p = view->perplexityChart();
+  QCOMPARE(p->groups(), (QStringList{"ptb_test", "wikitext2_test"}));
+  QCOMPARE(p->seriesCount(), 2);  // W8 and W4; FP is the reference line
+  QCOMPARE(p->referenceValues().size(), 2);
+  // Every bar and the reference are the perplexities the core measured, as stored.
+  core::Store store =
+      core::Store::open((m_dir.filePath("ws.sqlite")).toStdString(), {.read_only = true});
+  auto stored = [&](std::int64_t run, const QString& text) {
+    for (const auto& m : store.metrics(run))
+      if (m.name == "ppl" && QString::fromStdString(m.dataset) == text) return m.value;
+    return std::numeric_limits<double>::quiet_NaN();
+  };
+  const int w8 = p->seriesName(0).contains("W8") ? 0 : 1;
+  for (int g = 0; g < 2; ++g) {
+    QCOMPARE(p->value(w8, g), stored(m_filled.w8, p->groups()[g]));
+    QCOMPARE(p->value(1 - w8, g), stored(m_filled.w4, p->groups()[g]));
+    QCOMPARE(p->referenceValues()[g], stored(m_filled.fp, p->groups()[g]));
+    qInfo("%s: FP %.3f, RTN W8 %.3f, RTN W4 g128 %.3f", qPrintable(p->groups()[g]),
+          p->referenceValues()[g], p->value(w8, g), p->value(1 - w8, g));
+  }
+  QCOMPARE(view->metricsModel()->rowCount(), 6);  // 3 runs x 2 texts
+  QVERIFY(view->accuracyChart()->isEmpty());      // no task results in this store
+  ui::ScatterChart* s = view->scatterChart();
+  QVERIFY(s->seriesCount() >= 1);
+  QTest::qWait(50);
+  test::saveScreenshot(m_window.get(), "view_comparison");
+}
+
+QTEST_MAIN(ViewsModelTest)
+#include "views_model_test.moc"
