@@ -72,10 +72,12 @@ std::vector<ChoiceScore> scoreRequests(const Model& model,
                                                std::to_string(r.continuation.size()) +
                                                " tokens exceeds the window of " +
                                                std::to_string(maxLen));
-    for (int t : r.context)
-      if (t < 0 || t >= vocab) throw Error(ErrorKind::InvalidInput, "token id out of vocabulary");
-    for (int t : r.continuation)
-      if (t < 0 || t >= vocab) throw Error(ErrorKind::InvalidInput, "token id out of vocabulary");
+    for (const auto* ids : {&r.context, &r.continuation})
+      for (int t : *ids)
+        if (t < 0 || t >= vocab)
+          throw Error(ErrorKind::InvalidInput,
+                      "request " + std::to_string(i) + ": token id " + std::to_string(t) +
+                          " is outside the model's vocabulary of " + std::to_string(vocab));
     std::vector<int> whole = r.context;
     whole.insert(whole.end(), r.continuation.begin(), r.continuation.end());
     if (int(whole.size()) > maxLen + 1) whole.erase(whole.begin(), whole.end() - (maxLen + 1));

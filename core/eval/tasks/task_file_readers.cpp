@@ -48,6 +48,10 @@ std::vector<JsonLine> readJsonLines(const std::filesystem::path& path) {
     pos = end + 1;
     if (!sv.empty() && sv.back() == '\r') sv.remove_suffix(1);
     if (sv.find_first_not_of(" \t") == std::string_view::npos) continue;
+    if (sv.size() > kMaxJsonLineBytes)
+      throw Error(ErrorKind::Resource,
+                  where(path, line) + "a JSON line of " + std::to_string(sv.size()) +
+                      " bytes exceeds the limit of " + std::to_string(kMaxJsonLineBytes));
     JsonLine jl;
     jl.line = line;
     try {

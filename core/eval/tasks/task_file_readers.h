@@ -14,6 +14,9 @@ namespace slmq::core {
 /// Largest task file we read (bytes); larger files are refused with Error(Resource).
 inline constexpr std::size_t kMaxTaskFileBytes = std::size_t(1) << 30;
 
+/// Longest JSON line we parse (bytes); a longer line is refused with Error(Resource).
+inline constexpr std::size_t kMaxJsonLineBytes = std::size_t(16) << 20;
+
 /// Reads a whole text file. Throws Error(NotFound) if it cannot be opened, Error(Resource) if it
 /// exceeds kMaxTaskFileBytes.
 std::string readTaskFile(const std::filesystem::path& path);
@@ -25,7 +28,8 @@ struct JsonLine {
 };
 
 /// Parses a JSON-lines file: one JSON object per non-empty line. Throws Error(InvalidInput)
-/// "file:line: ..." on malformed JSON or a value that is not an object.
+/// "file:line: ..." on malformed JSON or a value that is not an object, Error(Resource) for a
+/// line longer than kMaxJsonLineBytes.
 std::vector<JsonLine> readJsonLines(const std::filesystem::path& path);
 
 /// Reads string field `key` of `obj`; throws Error(InvalidInput) naming file, line and field when
