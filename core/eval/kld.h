@@ -78,10 +78,11 @@ struct KldOptions {
 };
 
 /// KLD of `quantized` against `reference` on `tokens`. Both models must share the vocabulary.
-/// `quantizedHooks` (optional) runs on the quantized model's forward (fake quantization), so
-/// `reference` and `quantized` may be the same Model. Throws Error(InvalidInput) for mismatched
-/// vocabularies, seq_len < 2, fewer tokens than one chunk, or token ids outside the vocabulary;
-/// Error(Cancelled) if `progress` returns false.
+/// `quantizedHooks` (optional) runs on the quantized model's forward (activation fake
+/// quantization); `reference` and `quantized` may be the same Model only when the hooks are the
+/// whole difference (weights quantized in place need a second copy of the model). Throws
+/// Error(InvalidInput) for mismatched vocabularies, seq_len < 2, fewer tokens than one chunk, or
+/// token ids outside the vocabulary; Error(Cancelled) if `progress` returns false.
 KldReport klDivergence(const Model& reference, const Model& quantized,
                        const std::vector<int>& tokens, const KldOptions& options = {},
                        const ProgressFn& progress = {}, ForwardHooks* quantizedHooks = nullptr);
