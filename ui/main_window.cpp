@@ -7,6 +7,7 @@
 #include <QFileInfo>
 #include <QInputDialog>
 #include <QLabel>
+#include <QProgressBar>
 #include <QMessageBox>
 #include <QSettings>
 #include <QStatusBar>
@@ -14,7 +15,12 @@
 
 #include "core/common/assets.h"
 #include "ui/charts/chart_widget.h"
+#include "ui/dialogs/new_study_dialog.h"
+#include "ui/docks/jobs_dock.h"
 #include "ui/docks/models_dock.h"
+#include "ui/jobs/job_controller.h"
+#include "ui/jobs/study_runner.h"
+#include "ui/models/model_list_model.h"
 #include "ui/docks/runs_dock.h"
 #include "ui/main_actions.h"
 #include "ui/store/store_adapter.h"
@@ -24,11 +30,14 @@
 
 namespace slmq::ui {
 namespace {
-constexpr int kLayoutVersion = 1;  // bump when docks change, so that old saved states are ignored
+constexpr int kLayoutVersion = 2;  // bump when docks change, so that old saved states are ignored
 }
 
 MainWindow::MainWindow(QWidget* parent)
-    : QMainWindow(parent), m_store(new StoreAdapter(this)), m_actions(new MainActions(this)) {
+    : QMainWindow(parent),
+      m_store(new StoreAdapter(this)),
+      m_actions(new MainActions(this)),
+      m_jobs(new JobController(m_store, this)) {
   setObjectName(QStringLiteral("mainWindow"));
   setWindowTitle(tr("SLMQuant Workbench"));
   setDockOptions(AnimatedDocks | AllowTabbedDocks | AllowNestedDocks);
@@ -41,12 +50,30 @@ MainWindow::MainWindow(QWidget* parent)
 
   createDocks();
   createViews();
-  m_actions->buildMenus(this, {m_modelsDock->toggleViewAction(), m_runsDock->toggleViewAction()});
+  m_actions->buildMenus(this, {m_modelsDock->toggleViewAction(), m_runsDock->toggleViewAction(),
+                               m_jobsDock->toggleViewAction()});
   connectActions();
 
   m_workspaceLabel = new QLabel(this);
   m_workspaceLabel->setObjectName(QStringLiteral("workspaceLabel"));
+  m_jobLabel = new QLabel(this);
+  m_jobLabel->setObjectName(QStringLiteral("jobStatusLabel"));
+  m_jobProgress = new QProgressBar(this);
+  m_jobProgress->setObjectName(QStringLiteral("jobStatusProgress"));
+  m_jobProgress->setRange(0, 1000);
+  m_jobProgress->setMaximumWidth(200);
+  m_jobProgress->hide();
+  statusBar()->addPermanentWidget(m_jobLabel);
+  statusBar()->addPermanentWidget(m_jobProgress);
   statusBar()->addPermanentWidget(m_workspaceLabel);
+  connect(m_jobs, &JobController::jobChanged, this, &MainWindow::updateJobStatus);
+  connect(m_jobs, &JobController::jobFinished, this, [this](int id, JobState state) {
+    updateJobStatus();
+    const auto job = m_jobs->job(id);
+    if (job && state == JobState::Failed)
+      statusBar()->showMessage(tr("Job %1 failed: %2").arg(job->request.name, job->error), 20000);
+    m_store->poll();  // its results are in the store now
+  });
   connect(m_store, &StoreAdapter::opened, this, &MainWindow::updateTitle);
   connect(m_store, &StoreAdapter::errorOccurred, this,
           [this](const QString& message) { statusBar()->showMessage(message, 15000); });
@@ -63,6 +90,9 @@ void MainWindow::createDocks() {
   m_runsDock = new RunsDock(m_store, this);
   addDockWidget(Qt::LeftDockWidgetArea, m_modelsDock);
   addDockWidget(Qt::LeftDockWidgetArea, m_runsDock);
+  m_jobsDock = new JobsDock(m_jobs, this);
+  addDockWidget(Qt::BottomDockWidgetArea, m_jobsDock);
+  resizeDocks({m_jobsDock}, {140}, Qt::Vertical);
   splitDockWidget(m_modelsDock, m_runsDock, Qt::Vertical);
   resizeDocks({m_modelsDock, m_runsDock}, {200, 500}, Qt::Vertical);
   resizeDocks({m_runsDock}, {420}, Qt::Horizontal);
@@ -103,6 +133,14 @@ void MainWindow::connectActions() {
     restoreState(m_defaultState, kLayoutVersion);
     m_modelsDock->show();
     m_runsDock->show();
+    m_jobsDock->show();
+  });
+  connect(a.newStudy, &QAction::triggered, this, &MainWindow::newStudyWithDialog);
+  connect(a.defaultStudy, &QAction::triggered, this, &MainWindow::startDefaultStudy);
+  connect(a.cancelAllJobs, &QAction::triggered, m_jobs, &JobController::cancelAll);
+  connect(m_modelsDock, &ModelsDock::modelActivated, this, [this](const QString& path) {
+    newStudyWithDialog();
+    Q_UNUSED(path);
   });
   auto exportCurrent = [this](const QString& format) {
     if (ChartWidget* chart = currentChart())
@@ -129,6 +167,60 @@ bool MainWindow::openWorkspace(const QString& path) {
     return false;
   }
   statusBar()->showMessage(tr("Opened workspace %1").arg(m_store->path()), 5000);
+  return true;
+}
+
+void MainWindow::updateJobStatus() {
+  const int id = m_jobs->runningJob();
+  const auto job = id ? m_jobs->job(id) : std::nullopt;
+  m_jobProgress->setVisible(job.has_value());
+  if (!job) {
+    m_jobLabel->clear();
+    return;
+  }
+  m_jobProgress->setValue(static_cast<int>(job->fraction * 1000));
+  QString text = tr("Job: %1").arg(job->request.name);
+  if (job->etaS) text += QStringLiteral("  ") + tr("ETA %1").arg(JobsDock::formatEta(*job->etaS));
+  m_jobLabel->setText(text);
+}
+
+void MainWindow::newStudyWithDialog() {
+  if (!m_store->isOpen()) {
+    statusBar()->showMessage(tr("Open a workspace first"), 5000);
+    return;
+  }
+  QList<QPair<QString, QString>> models;
+  ModelListModel* list = m_modelsDock->modelList();
+  for (int r = 0; r < list->rowCount(); ++r)
+    models.append({list->index(r, 0).data().toString(),
+                   list->index(r, 0).data(ModelListModel::PathRole).toString()});
+  NewStudyDialog dialog(models, this);
+  dialog.setModelPath(m_modelsDock->selectedModelPath());
+  if (dialog.exec() != QDialog::Accepted) return;
+  try {
+    QString error;
+    queueStudy(*m_jobs, dialog.specs(), m_store->path(), &error);
+    if (!error.isEmpty()) QMessageBox::warning(this, tr("New study"), error);
+  } catch (const std::exception& e) {
+    QMessageBox::warning(this, tr("New study"), QString::fromUtf8(e.what()));
+  }
+}
+
+bool MainWindow::startDefaultStudy() {
+  if (!m_store->isOpen() || !core::assetExists("models/smol-ref")) {
+    statusBar()->showMessage(
+        tr("The default study needs an open workspace and %1")
+            .arg(QString::fromStdString((core::assetsRoot() / "models/smol-ref").string())),
+        10000);
+    return false;
+  }
+  QString error;
+  const QString model = QString::fromStdString(core::assetPath("models/smol-ref").string());
+  queueStudy(*m_jobs, defaultStudySpecs(model), m_store->path(), &error);
+  if (!error.isEmpty()) {
+    statusBar()->showMessage(error, 10000);
+    return false;
+  }
   return true;
 }
 
@@ -182,6 +274,14 @@ void MainWindow::saveLayout() {
 }
 
 void MainWindow::closeEvent(QCloseEvent* event) {
+  if (!m_jobs->isIdle() &&
+      QMessageBox::question(this, tr("Quit"),
+                            tr("Jobs are still running. Cancel them and quit?")) !=
+          QMessageBox::Yes) {
+    event->ignore();
+    return;
+  }
+  m_jobs->cancelAll();
   saveLayout();
   event->accept();
 }

@@ -7,6 +7,7 @@
 #include <memory>
 
 class QLabel;
+class QProgressBar;
 class QTabWidget;
 
 namespace slmq::ui {
@@ -14,6 +15,8 @@ namespace slmq::ui {
 class ChartWidget;
 class ComparisonView;
 class DistributionView;
+class JobController;
+class JobsDock;
 class ModelsDock;
 class SensitivityView;
 class RunsDock;
@@ -32,6 +35,13 @@ class MainWindow : public QMainWindow {
   bool openWorkspace(const QString& path);
 
   StoreAdapter* store() const { return m_store; }
+  JobController* jobs() const { return m_jobs; }
+  JobsDock* jobsDock() const { return m_jobsDock; }
+  /// Queues the default study on smol-ref (from the shared assets). Returns false, with the reason
+  /// in the status bar, when smol-ref is missing or no workspace is open.
+  bool startDefaultStudy();
+  /// Opens the new-study dialog; queues its runs when accepted.
+  void newStudyWithDialog();
   RunsDock* runsDock() const { return m_runsDock; }
   ModelsDock* modelsDock() const { return m_modelsDock; }
   QTabWidget* viewTabs() const { return m_tabs; }
@@ -53,6 +63,7 @@ class MainWindow : public QMainWindow {
   void restoreLayout();
   void saveLayout();
   void updateTitle();
+  void updateJobStatus();
   void newWorkspaceWithDialog();
   void openWorkspaceWithDialog();
   void showAbout();
@@ -61,6 +72,10 @@ class MainWindow : public QMainWindow {
   std::unique_ptr<MainActions> m_actions;
   ModelsDock* m_modelsDock = nullptr;
   RunsDock* m_runsDock = nullptr;
+  JobController* m_jobs = nullptr;
+  JobsDock* m_jobsDock = nullptr;
+  QProgressBar* m_jobProgress = nullptr;
+  QLabel* m_jobLabel = nullptr;
   QTabWidget* m_tabs = nullptr;
   SensitivityView* m_sensitivity = nullptr;
   DistributionView* m_distributions = nullptr;

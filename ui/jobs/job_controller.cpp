@@ -229,7 +229,7 @@ void JobController::finish(JobState state, const QString& error) {
   job.error = error;
   job.elapsedS = m_current->timer.elapsed() / 1000.0;
   if (state == JobState::Done) job.fraction = 1.0;
-  if (!error.isEmpty()) appendLog(job, error);
+  if (!error.isEmpty() && (job.log.isEmpty() || job.log.last() != error)) appendLog(job, error);
   // The process may have died before it could finalise its run: do it for it.
   if (m_store && job.runId > 0 && state != JobState::Done) {
     const auto run = m_store->run(job.runId);
