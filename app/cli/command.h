@@ -12,9 +12,15 @@ namespace slmq::cli {
 
 /// Options every command shares.
 struct GlobalOptions {
-  bool json = false;      ///< print one JSON object on stdout instead of text
-  bool quiet = false;     ///< no progress on stderr
-  int threads = 2;        ///< worker threads for compute
+  bool json = false;   ///< print one JSON object on stdout instead of text
+  bool quiet = false;  ///< no progress on stderr
+  int threads = 2;     ///< worker threads for compute
+  /// Progress format of long commands (--progress): "auto" (JSON lines on stdout when stdout is
+  /// not a terminal, else text on stderr), "jsonl" (core/jobs/progress_protocol.h on stdout),
+  /// "text" (human-readable on stderr). Commands that support it call progressJsonl().
+  std::string progress = "auto";
+  /// True when a command should write the JSON-lines protocol on stdout.
+  bool progressJsonl() const;
 };
 
 /// Adds one or more subcommands to `app`. The callback set on each subcommand does the work;

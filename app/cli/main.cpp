@@ -5,6 +5,8 @@
 #include <iostream>
 #include <map>
 
+#include <unistd.h>
+
 #include "app/cli/command.h"
 #include "core/common/assets.h"
 #include "core/common/error.h"
@@ -21,6 +23,12 @@ CommandRegistration::CommandRegistration(int order, CommandSetup setup) {
   registry().emplace(order, std::move(setup));
 }
 
+bool GlobalOptions::progressJsonl() const {
+  if (progress == "jsonl") return true;
+  if (progress == "text") return false;
+  return !isatty(fileno(stdout));
+}
+
 std::vector<CommandSetup> registeredCommands() {
   std::vector<CommandSetup> out;
   for (auto& [order, setup] : registry()) out.push_back(setup);
@@ -33,13 +41,20 @@ namespace {
 int exitCodeFor(slmq::core::ErrorKind kind) {
   using K = slmq::core::ErrorKind;
   switch (kind) {
-    case K::InvalidInput: return 2;
-    case K::Unsupported: return 3;
-    case K::NotFound: return 4;
-    case K::Resource: return 5;
-    case K::Cancelled: return 6;
-    case K::Store: return 7;
-    case K::Internal: return 10;
+    case K::InvalidInput:
+      return 2;
+    case K::Unsupported:
+      return 3;
+    case K::NotFound:
+      return 4;
+    case K::Resource:
+      return 5;
+    case K::Cancelled:
+      return 6;
+    case K::Store:
+      return 7;
+    case K::Internal:
+      return 10;
   }
   return 10;
 }
@@ -52,6 +67,10 @@ int main(int argc, char** argv) {
   app.add_flag("--json", global.json, "Print results as one JSON object on stdout");
   app.add_flag("-q,--quiet", global.quiet, "No progress on stderr");
   app.add_option("-t,--threads", global.threads, "Compute threads")->check(CLI::Range(1, 256));
+  app.add_option("--progress", global.progress,
+                 "Progress of long commands: auto (JSON lines on stdout when it is not a "
+                 "terminal), jsonl, text")
+      ->check(CLI::IsMember({"auto", "jsonl", "text"}));
   app.set_version_flag("--version", std::string("slmq ") + slmq::core::versionString());
   app.fallthrough();
   for (auto& setup : slmq::cli::registeredCommands()) setup(app, global);

@@ -1,0 +1,194 @@
+// Sweep expansion, sharding and resumable execution (see sweep.h).
+#include "core/jobs/sweep.h"
+
+#include <nlohmann/json.hpp>
+
+#include "core/common/error.h"
+#include "core/quant/quant_spec.h"
+#include "core/store/store.h"
+
+namespace slmq::core {
+
+namespace {
+
+using nlohmann::json;
+
+[[noreturn]] void bad(std::string_view source, const std::string& what) {
+  throw Error(ErrorKind::InvalidInput,
+              (source.empty() ? std::string("sweep") : std::string(source)) + ": " + what);
+}
+
+json methodsJson(const json& m, std::string_view source, std::size_t i) {
+  if (m.is_array()) return m;
+  if (!m.is_string())
+    bad(source, "sweep.methods[" + std::to_string(i) + "]: expected a string or an array");
+  const std::string s = m.get<std::string>();
+  json steps = json::array();
+  if (s == "fp" || s.empty()) return steps;
+  std::size_t start = 0;
+  while (start <= s.size()) {
+    const std::size_t comma = s.find(',', start);
+    const std::string name =
+        s.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+    if (name.empty()) bad(source, "sweep.methods[" + std::to_string(i) + "]: empty method name");
+    steps.push_back({{"name", name}});
+    if (comma == std::string::npos) break;
+    start = comma + 1;
+  }
+  return steps;
+}
+
+json settingJson(const json& s, std::string_view source, std::size_t i) {
+  if (s.is_object()) return s;
+  if (!s.is_string())
+    bad(source, "sweep.settings[" + std::to_string(i) + "]: expected a short name or an object");
+  try {
+    return QuantSpec::parse(s.get<std::string>()).toJson();
+  } catch (const Error& e) {
+    bad(source, "sweep.settings[" + std::to_string(i) + "]: " + e.what());
+  }
+}
+
+}  // namespace
+
+std::vector<ExperimentSpec> expandSweep(std::string_view text, std::string_view source) {
+  if (text.size() > (16u << 20)) bad(source, "sweep file larger than 16 MiB");
+  json j;
+  try {
+    j = json::parse(text);
+  } catch (const json::exception& e) {
+    bad(source, std::string("not valid JSON: ") + e.what());
+  }
+  if (!j.is_object()) bad(source, "expected a JSON object");
+  for (const auto& [k, v] : j.items())
+    if (k != "version" && k != "base" && k != "models" && k != "methods" && k != "settings" &&
+        k != "evaluations" && k != "name")
+      bad(source, "sweep." + k +
+                      ": unknown key (known: version, name, base, models, methods, "
+                      "settings, evaluations)");
+  if (j.contains("version") && j["version"] != 1)
+    bad(source, "sweep.version: this slmq reads version 1");
+  const json base = j.value("base", json::object());
+  if (!base.is_object()) bad(source, "sweep.base: expected an object");
+  auto list = [&](const char* key, bool required) {
+    if (!j.contains(key)) {
+      if (required) bad(source, std::string("sweep.") + key + ": missing (a non-empty array)");
+      return json::array();
+    }
+    if (!j[key].is_array() || j[key].empty())
+      bad(source, std::string("sweep.") + key + ": expected a non-empty array");
+    return j[key];
+  };
+  const json models = list("models", true);
+  const json methods = list("methods", true);
+  const json settings = list("settings", false);
+  json evals = list("evaluations", false);
+  if (evals.empty()) evals.push_back(base.value("evaluations", json::object()));
+
+  std::vector<ExperimentSpec> fpPoints, qPoints;
+  auto add = [](std::vector<ExperimentSpec>& v, ExperimentSpec s) {
+    for (const auto& e : v)
+      if (e == s) return;
+    v.push_back(std::move(s));
+  };
+  for (std::size_t mi = 0; mi < models.size(); ++mi) {
+    if (!models[mi].is_string())
+      bad(source, "sweep.models[" + std::to_string(mi) + "]: expected a string");
+    for (std::size_t ei = 0; ei < evals.size(); ++ei) {
+      for (std::size_t k = 0; k < methods.size(); ++k) {
+        const json steps = methodsJson(methods[k], source, k);
+        const std::size_t ns = steps.empty() ? 1 : settings.size();
+        if (!steps.empty() && settings.empty())
+          bad(source, "sweep.settings: required when a method other than fp is listed");
+        for (std::size_t si = 0; si < ns; ++si) {
+          json p = base;
+          p["model"] = models[mi];
+          p["evaluations"] = evals[ei];
+          p["methods"] = steps;
+          if (!steps.empty()) p["quant"] = settingJson(settings[si], source, si);
+          const std::string where = std::string(source.empty() ? "sweep" : source) + " point " +
+                                    "model " + std::to_string(mi) + ", evaluations " +
+                                    std::to_string(ei) + ", methods " + std::to_string(k) +
+                                    (steps.empty() ? "" : ", settings " + std::to_string(si));
+          ExperimentSpec s = ExperimentSpec::fromJson(p, where);
+          if (steps.empty())
+            add(fpPoints, fpParentSpec(s));
+          else
+            add(qPoints, std::move(s));
+        }
+      }
+    }
+  }
+  for (auto& q : qPoints) add(fpPoints, std::move(q));
+  return fpPoints;
+}
+
+Shard Shard::parse(const std::string& text) {
+  const auto slash = text.find('/');
+  Shard s;
+  try {
+    if (slash == std::string::npos) throw std::invalid_argument("no slash");
+    std::size_t a = 0, b = 0;
+    s.index = std::stoi(text.substr(0, slash), &a);
+    s.count = std::stoi(text.substr(slash + 1), &b);
+    if (a != slash || b != text.size() - slash - 1) throw std::invalid_argument("trailing");
+  } catch (const std::exception&) {
+    throw Error(ErrorKind::InvalidInput, "--shard: expected i/n (e.g. 0/4), got \"" + text + "\"");
+  }
+  if (s.count < 1 || s.index < 0 || s.index >= s.count)
+    throw Error(ErrorKind::InvalidInput,
+                "--shard " + text + ": need 0 <= i < n (shards are numbered from 0)");
+  return s;
+}
+
+std::vector<SweepPointResult> runSweep(const std::vector<ExperimentSpec>& points, Store& store,
+                                       const Shard& shard, const ProgressFn& progress,
+                                       const RunnerOptions& options,
+                                       const SweepCallbacks& callbacks) {
+  std::vector<std::size_t> mine;
+  for (std::size_t k = 0; k < points.size(); ++k)
+    if (shard.contains(k)) mine.push_back(k);
+  std::vector<SweepPointResult> out;
+  const double n = double(std::max<std::size_t>(mine.size(), 1));
+  for (std::size_t i = 0; i < mine.size(); ++i) {
+    const ExperimentSpec& spec = points[mine[i]];
+    SweepPointResult r;
+    r.point = mine[i];
+    r.name = runDisplayName(spec);
+    if (callbacks.on_point) callbacks.on_point(i, mine.size(), r.name);
+    if (const auto done = findDoneRun(store, spec)) {
+      r.status = "skipped";
+      r.run_id = *done;
+    } else {
+      ProgressFn pf;
+      if (progress)
+        pf = [&, i](double f, std::string_view stage) {
+          return progress((double(i) + f) / n, r.name + ": " + std::string(stage));
+        };
+      RunnerOptions o = options;
+      o.on_run_created = [&](std::int64_t id, bool isParent) {
+        if (!isParent) r.run_id = id;
+        if (options.on_run_created) options.on_run_created(id, isParent);
+      };
+      try {
+        r.run_id = runExperiment(spec, store, pf, o);
+        r.status = "done";
+      } catch (const Error& e) {
+        r.error = e.what();
+        r.status = e.kind() == ErrorKind::Cancelled ? "cancelled" : "failed";
+        if (e.kind() == ErrorKind::Cancelled) {
+          out.push_back(r);
+          if (callbacks.on_result) callbacks.on_result(r);
+          throw;
+        }
+      }
+    }
+    out.push_back(r);
+    if (callbacks.on_result) callbacks.on_result(r);
+    if (progress && !progress(double(i + 1) / n, "sweep"))
+      throw Error(ErrorKind::Cancelled, "sweep cancelled");
+  }
+  return out;
+}
+
+}  // namespace slmq::core
