@@ -1,0 +1,138 @@
+// SpinQuant's loss as a function of R1/R2 on a tiny random Llama/Qwen2-shaped model: the gradient
+// through the folded weights against finite differences (double), computational invariance of
+// the float loss under orthogonal rotations, the loss against Model::forward, and the Cayley step.
+#include <gtest/gtest.h>
+
+#include <Eigen/QR>
+#include <random>
+
+#include "core/common/compute_threads.h"
+#include "core/quant/methods/spinquant.h"
+#include "core/quant/rotation/rotation.h"
+
+namespace {
+
+using namespace slmq::core;
+using MatD = ad::Mat<double>;
+
+MatrixRM randn(Eigen::Index r, Eigen::Index c, std::mt19937_64& rng, float sd) {
+  std::normal_distribution<float> n(0.f, sd);
+  MatrixRM m(r, c);
+  for (Eigen::Index i = 0; i < m.size(); ++i) m.data()[i] = n(rng);
+  return m;
+}
+MatD randomOrthogonal(int n, std::mt19937_64& rng) {
+  return Eigen::HouseholderQR<MatD>(randn(n, n, rng, 1.f).cast<double>()).householderQ();
+}
+
+/// hidden 12, 4 heads / 2 KV heads of 4, FFN 8, vocab 11, 2 layers; Qwen2-style q/k/v biases.
+std::unique_ptr<Model> tinyModel(std::mt19937_64& rng, bool bias) {
+  ModelConfig c;
+  c.arch = bias ? Architecture::Qwen2 : Architecture::Llama;
+  c.arch_name = "tiny";
+  c.vocab_size = 11;
+  c.hidden_size = 12;
+  c.intermediate_size = 8;
+  c.num_layers = 2;
+  c.num_heads = 4;
+  c.num_kv_heads = 2;
+  c.head_dim = 4;
+  c.attention_bias = bias;
+  c.tie_word_embeddings = true;
+  c.use_rope = {true, false};
+  ModelWeights w;
+  w.embed = randn(11, 12, rng, 1.f);
+  w.final_norm = (randn(12, 1, rng, 0.2f).array() + 1.f).matrix();
+  for (int l = 0; l < 2; ++l) {
+    BlockWeights b;
+    b.attn_norm = (randn(12, 1, rng, 0.2f).array() + 1.f).matrix();
+    b.mlp_norm = (randn(12, 1, rng, 0.2f).array() + 1.f).matrix();
+    const int outs[7] = {16, 8, 8, 12, 8, 8, 12}, ins[7] = {12, 12, 12, 16, 12, 12, 8};
+    for (int m = 0; m < 7; ++m) {
+      b.linear(Module(m)).weight = randn(outs[m], ins[m], rng, 0.4f);
+      if (bias && m < 3) b.linear(Module(m)).bias = randn(outs[m], 1, rng, 0.3f);
+    }
+    w.blocks.push_back(b);
+  }
+  return std::make_unique<Model>(c, std::move(w), nullptr);
+}
+
+TEST(SpinQuantGrad, RotationGradientsMatchFiniteDifferences) {
+  setComputeThreads(1);
+  std::mt19937_64 rng(21);
+  for (bool bias : {false, true}) {
+    auto model = tinyModel(rng, bias);
+    untieEmbeddings(model->weights());
+    foldNorms(model->weights());
+    const QuantSpec fp;  // w16a16: the float network, so that the loss is differentiable
+    const auto p = SpinQuantProblem<double>::fromModel(*model, fp, nullptr);
+    MatD r1 = randomOrthogonal(12, rng);
+    std::vector<MatD> r2 = {randomOrthogonal(4, rng), randomOrthogonal(4, rng)};
+    std::vector<int> tokens(2 * 6);
+    for (auto& t : tokens) t = int(rng() % 11);
+    MatD dr1;
+    std::vector<MatD> dr2;
+    p.lossAndGrads(r1, r2, tokens, 2, &dr1, &dr2);
+    const double h = 1e-6;
+    auto check = [&](MatD& x, const MatD& g, const char* what) {
+      double worst = 0;
+      for (Eigen::Index i = 0; i < x.size(); ++i) {
+        const double keep = x.data()[i];
+        x.data()[i] = keep + h;
+        const double up = p.lossAndGrads(r1, r2, tokens, 2, nullptr, nullptr);
+        x.data()[i] = keep - h;
+        const double dn = p.lossAndGrads(r1, r2, tokens, 2, nullptr, nullptr);
+        x.data()[i] = keep;
+        const double num = (up - dn) / (2 * h);
+        worst = std::max(worst, std::abs(g.data()[i] - num) / std::max(std::abs(num), 1e-3));
+      }
+      EXPECT_LT(worst, 1e-3) << what << " bias " << bias;
+    };
+    check(r1, dr1, "R1");
+    check(r2[0], dr2[0], "R2 layer 0");
+    check(r2[1], dr2[1], "R2 layer 1");
+  }
+}
+
+TEST(SpinQuantGrad, FloatLossIsRotationInvariantAndMatchesTheModelForward) {
+  setComputeThreads(1);
+  std::mt19937_64 rng(22);
+  auto model = tinyModel(rng, true);
+  std::vector<int> tokens(2 * 6);
+  for (auto& t : tokens) t = int(rng() % 11);
+  // Cross-entropy of the original model's logits (core/model/forward.cpp), in double.
+  const MatrixRM logits = model->forward(tokens, 2);
+  double ref = 0;
+  for (int b = 0; b < 2; ++b)
+    for (int t = 0; t + 1 < 6; ++t) {
+      const auto row = logits.row(b * 6 + t).cast<double>();
+      ref += std::log((row.array() - row.maxCoeff()).exp().sum()) + row.maxCoeff() -
+             row(tokens[std::size_t(b * 6 + t + 1)]);
+    }
+  ref /= 10;
+  untieEmbeddings(model->weights());
+  foldNorms(model->weights());
+  const auto p = SpinQuantProblem<double>::fromModel(*model, QuantSpec{}, nullptr);
+  const MatD I1 = MatD::Identity(12, 12);
+  const double atIdentity = p.lossAndGrads(I1, {}, tokens, 2, nullptr, nullptr);
+  const MatD r1 = randomOrthogonal(12, rng);
+  const std::vector<MatD> r2 = {randomOrthogonal(4, rng), randomOrthogonal(4, rng)};
+  const double rotated = p.lossAndGrads(r1, r2, tokens, 2, nullptr, nullptr);
+  EXPECT_NEAR(atIdentity, ref, 1e-5);
+  EXPECT_NEAR(rotated, atIdentity, 1e-10);
+}
+
+TEST(SpinQuantGrad, CayleyStepStaysOrthogonalAndDescends) {
+  // f(R) = ‖R − Q‖² for an orthogonal target Q: the Cayley step must keep R orthogonal and
+  // lower f (its Riemannian gradient is not zero away from Q).
+  std::mt19937_64 rng(23);
+  MatD q = randomOrthogonal(6, rng), r = randomOrthogonal(6, rng);
+  double f0 = (r - q).squaredNorm();
+  for (int i = 0; i < 20; ++i) {
+    cayleyStep(r, 2 * (r - q), 0.1);
+    EXPECT_LT((r * r.transpose() - MatD::Identity(6, 6)).cwiseAbs().maxCoeff(), 1e-10);
+  }
+  EXPECT_LT((r - q).squaredNorm(), 0.5 * f0);
+}
+
+}  // namespace
