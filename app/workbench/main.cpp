@@ -7,6 +7,8 @@
 #include "core/common/assets.h"
 #include "ui/main_window.h"
 #include "ui/store/store_adapter.h"
+#include "ui/translations.h"
+#include <QSettings>
 #include "ui/workspace_paths.h"
 
 int main(int argc, char** argv) {
@@ -25,7 +27,24 @@ int main(int argc, char** argv) {
       QApplication::translate("main", "Open the workspace store at <path> (created if missing)."),
       QStringLiteral("path"));
   parser.addOption(workspace);
+  const QCommandLineOption language(
+      QStringLiteral("lang"),
+      QApplication::translate("main",
+                              "User-interface language (de, zh_CN, en); default: the "
+                              "setting, else the system locale."),
+      QStringLiteral("language"));
+  parser.addOption(language);
+  const QCommandLineOption demo(
+      QStringLiteral("demo"),
+      QApplication::translate("main",
+                              "Start the default study on smol-ref when the workspace "
+                              "holds no runs."));
+  parser.addOption(demo);
   parser.process(app);
+
+  QString lang = parser.value(language);
+  if (lang.isEmpty()) lang = QSettings().value(QStringLiteral("language")).toString();
+  if (lang != QLatin1String("en")) slmq::ui::installTranslations(lang);
 
   slmq::ui::MainWindow window;
   const QString path =
@@ -34,5 +53,7 @@ int main(int argc, char** argv) {
     QMessageBox::warning(&window, QApplication::translate("main", "Workspace"),
                          window.store()->lastError());
   window.show();
+  if (parser.isSet(demo) && window.store()->isOpen() && window.store()->runSummaries().empty())
+    window.startDefaultStudy();
   return QApplication::exec();
 }
