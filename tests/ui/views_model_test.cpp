@@ -286,7 +286,7 @@ void ViewsModelTest::comparisonView() {
           p->referenceValues()[g], p->value(w8, g), p->value(1 - w8, g));
   }
   QCOMPARE(view->metricsModel()->rowCount(), 6);  // 3 runs x 2 texts
-  QVERIFY(view->accuracyChart()->isEmpty());  // no task results in this store: hidden
+  QVERIFY(view->accuracyChart()->isEmpty());      // no task results in this store: hidden
   QVERIFY(view->accuracyChart()->isHidden());
   ui::ScatterChart* s = view->scatterChart();
   QVERIFY(s->seriesCount() >= 1);
