@@ -5,6 +5,7 @@
 #include <string>
 
 #include "core/common/error.h"
+#include "core/quant/hadamard.h"
 #include "core/quant/quantizer.h"
 
 namespace slmq::core {
@@ -58,6 +59,7 @@ void FakeQuantHooks::blockOutput(int block, MatrixRM& hidden) {
 
 void FakeQuantHooks::linearInput(const LinearId& id, MatrixRM& x) {
   const int i = index(id);
+  if (m_r4 && id.module == Module::Down) m_r4->applyRows(x);
   const ActQuant& a = m_act[i];
   if (a.enabled()) {
     if (a.granularity == ActGranularity::PerToken) {
@@ -79,7 +81,7 @@ void FakeQuantHooks::linearOutput(const LinearId& id, const MatrixRM& x, MatrixR
 }
 
 bool FakeQuantHooks::modifiesLinearInputs() const {
-  return m_any || (m_next && m_next->modifiesLinearInputs());
+  return m_any || m_r4 || (m_next && m_next->modifiesLinearInputs());
 }
 
 }  // namespace slmq::core

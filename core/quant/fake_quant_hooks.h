@@ -9,6 +9,10 @@
 #include "core/quant/quant_spec.h"
 
 namespace slmq::core {
+class Rotation;
+}
+
+namespace slmq::core {
 
 /// ForwardHooks that fake-quantize linear inputs. Resolves QuantSpec::forLayer once per layer at
 /// construction. Optionally forwards every tap to a `next` hooks object after quantizing (e.g.
@@ -22,6 +26,10 @@ class FakeQuantHooks : public ForwardHooks {
   /// Scale for a layer whose activations are per-tensor static (from calibration:
   /// absmax / (2^(b−1) − 1)). Throws Error(InvalidInput) if not positive.
   void setStaticScale(const LinearId& id, float scale);
+  /// An online rotation of down_proj's input (QuaRot/SpinQuant R4, x [rows, intermediate] ← x·R4)
+  /// applied before quantizing it; `r4` is not owned and must outlive the hooks (onlineR4() of
+  /// rotation.h returns one that lives for the process). Null (the default) = none.
+  void setOnlineR4(const Rotation* r4) { m_r4 = r4; }
   /// True if a static layer still lacks its scale (forward would throw).
   bool missingStaticScales() const;
 
@@ -40,6 +48,7 @@ class FakeQuantHooks : public ForwardHooks {
   std::vector<float> m_static;  ///< [blocks · 7], 0 = not set
   bool m_any = false;
   ForwardHooks* m_next = nullptr;
+  const Rotation* m_r4 = nullptr;
 };
 
 }  // namespace slmq::core

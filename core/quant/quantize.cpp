@@ -11,11 +11,12 @@
 #include "core/common/resource_usage.h"
 #include "core/quant/methods/rtn.h"
 #include "core/quant/quantizer.h"
+#include "core/quant/rotation/rotation.h"
 
 namespace slmq::core {
 
 std::vector<std::string> parseMethods(const std::string& methods) {
-  static const std::set<std::string> known = {"rtn", "gptq", "awq", "smoothquant"};
+  static const std::set<std::string> known = {"rtn", "gptq", "awq", "smoothquant", "quarot"};
   std::vector<std::string> out;
   std::string item;
   std::istringstream in(methods);
@@ -26,7 +27,7 @@ std::vector<std::string> parseMethods(const std::string& methods) {
     if (item.empty()) continue;
     if (!known.count(item))
       throw Error(ErrorKind::InvalidInput, "unknown quantization method '" + item +
-                                               "' (expected rtn, gptq, awq, smoothquant)");
+                                               "' (expected rtn, gptq, awq, smoothquant, quarot)");
     if (std::find(out.begin(), out.end(), item) != out.end())
       throw Error(ErrorKind::InvalidInput,
                   "method '" + item + "' is listed twice in '" + methods + "'");
@@ -38,6 +39,10 @@ std::vector<std::string> parseMethods(const std::string& methods) {
   if (rtn && gptq)
     throw Error(ErrorKind::InvalidInput,
                 "'" + methods + "' names two weight quantizers (rtn and gptq); choose one");
+  const bool quarot = std::count(out.begin(), out.end(), "quarot") > 0;
+  if (quarot && out.size() > 1 + (rtn || gptq ? 1 : 0))
+    throw Error(ErrorKind::InvalidInput,
+                "'" + methods + "': quarot combines only with a weight quantizer (rtn or gptq)");
   // The weight quantizer runs last.
   const std::string q = gptq ? "gptq" : "rtn";
   out.erase(std::remove(out.begin(), out.end(), q), out.end());
@@ -56,6 +61,15 @@ bool needsStaticScales(const QuantSpec& spec, int blocks) {
   return false;
 }
 
+/// `spec` with activation clip ratio `clip` wherever activations are quantized with ratio 1.
+QuantSpec withActClip(QuantSpec spec, float clip) {
+  if (clip <= 0.f) return spec;
+  if (spec.act.enabled() && spec.act.clip_ratio == 1.f) spec.act.clip_ratio = clip;
+  for (auto& o : spec.overrides)
+    if (o.act && o.act->enabled() && o.act->clip_ratio == 1.f) o.act->clip_ratio = clip;
+  return spec;
+}
+
 /// Progress sub-range [from, to] of a parent callback.
 ProgressFn subRange(const ProgressFn& p, double from, double to) {
   if (!p) return {};
@@ -70,7 +84,18 @@ QuantizeResult quantizeModel(Model& model, const QuantizeOptions& opts,
   QuantizeResult res;
   res.methods = parseMethods(opts.methods);
   const int blocks = model.config().num_layers;
+  const bool quarot =
+      std::find(res.methods.begin(), res.methods.end(), "quarot") != res.methods.end();
+  if (quarot && opts.spec.quantizesActivations())
+    res.act_clip_override = opts.quarot.act_clip_ratio;
+  // The spec the quantizers and calibration actually apply (with the method's activation clip).
+  const QuantSpec spec = withActClip(opts.spec, res.act_clip_override);
   const bool staticAct = needsStaticScales(opts.spec, blocks);
+  if (quarot && staticAct)
+    throw Error(ErrorKind::InvalidInput,
+                "quarot with per-tensor static activation scales is not supported (the scales "
+                "would have to be calibrated after the online R4); use per-token activations");
+  const Rotation* r4 = nullptr;
   const bool needCalib = staticAct || std::any_of(res.methods.begin(), res.methods.end(),
                                                   [](const std::string& m) { return m != "rtn"; });
   ResourceMeter meter;
@@ -89,12 +114,20 @@ QuantizeResult quantizeModel(Model& model, const QuantizeOptions& opts,
   double at = 0;
   for (const std::string& m : res.methods) {
     const ProgressFn p = subRange(progress, at / n, (at + 1) / n);
-    if (m == "smoothquant") {
+    if (m == "quarot") {
+      reportProgress(p, 0.0, "quarot: fold norms and rotate");
+      r4 = quarotModel(model, opts.quarot, &res.log);
+      if (r4) res.online_r4_order = r4->order();
+      if (res.act_clip_override > 0.f)
+        res.log.push_back("quarot: activation clip ratio " +
+                          std::to_string(res.act_clip_override).substr(0, 4) +
+                          " where the spec gives none");
+    } else if (m == "smoothquant") {
       smoothQuantModel(model, calibTokens, opts.calib, opts.smoothquant, p, &res.log);
     } else if (m == "awq") {
       awqModel(model, calibTokens, opts.calib, opts.spec, opts.awq, p, &res.log);
     } else if (m == "gptq") {
-      gptqModel(model, calibTokens, opts.calib, opts.spec, opts.gptq, p, &res.log);
+      gptqModel(model, calibTokens, opts.calib, spec, opts.gptq, p, &res.log, r4);
       // GPTQ covers the decoder linears; embeddings / LM head opt-ins are plain RTN.
       if (opts.spec.embeddings || opts.spec.lm_head) {
         QuantSpec rest = opts.spec;
@@ -103,7 +136,7 @@ QuantizeResult quantizeModel(Model& model, const QuantizeOptions& opts,
         applyRtn(model.weights(), rest);
       }
     } else {
-      applyRtn(model.weights(), opts.spec, p);
+      applyRtn(model.weights(), spec, p);
     }
     at += 1;
   }
@@ -130,9 +163,18 @@ QuantizeResult quantizeModel(Model& model, const QuantizeOptions& opts,
 
 std::unique_ptr<FakeQuantHooks> makeEvalHooks(const Model& model, const QuantSpec& spec,
                                               const QuantizeResult& result) {
-  if (!spec.quantizesActivations()) return nullptr;
+  if (!spec.quantizesActivations() && result.online_r4_order == 0) return nullptr;
   const int blocks = model.config().num_layers;
-  auto hooks = std::make_unique<FakeQuantHooks>(spec, blocks);
+  auto hooks =
+      std::make_unique<FakeQuantHooks>(withActClip(spec, result.act_clip_override), blocks);
+  if (result.online_r4_order > 0) {
+    if (result.online_r4_order != model.config().intermediate_size)
+      throw Error(ErrorKind::InvalidInput,
+                  "makeEvalHooks: the run rotated down_proj inputs of order " +
+                      std::to_string(result.online_r4_order) + " but the model's FFN width is " +
+                      std::to_string(model.config().intermediate_size));
+    hooks->setOnlineR4(&onlineR4(result.online_r4_order));
+  }
   for (int b = 0; b < blocks; ++b)
     for (int m = 0; m < kModuleCount; ++m) {
       const std::size_t i = std::size_t(b) * kModuleCount + m;
@@ -150,6 +192,8 @@ nlohmann::json QuantizeResult::toJson() const {
             {"peak_rss_bytes", cost.peak_rss_bytes},
             {"calibration_seconds", cost.calibration_seconds},
             {"calibration_tokens", cost.calibration_tokens}}},
+          {"online_r4_order", online_r4_order},
+          {"act_clip_override", act_clip_override},
           {"log", log}};
 }
 

@@ -17,6 +17,7 @@
 #include "core/quant/fake_quant_hooks.h"
 #include "core/quant/methods/awq.h"
 #include "core/quant/methods/gptq.h"
+#include "core/quant/methods/quarot.h"
 #include "core/quant/methods/smoothquant.h"
 #include "core/quant/quant_spec.h"
 
@@ -24,14 +25,15 @@ namespace slmq::core {
 
 /// Everything a quantization run needs besides the model.
 struct QuantizeOptions {
-  /// Comma-separated methods applied in order: transforms (smoothquant, awq) first, then the
-  /// weight quantizer (gptq, or rtn — the default when no quantizer is named).
+  /// Comma-separated methods applied in order: transforms (smoothquant, awq, quarot) first, then
+  /// the weight quantizer (gptq, or rtn — the default when no quantizer is named).
   std::string methods = "rtn";
   QuantSpec spec;
   CalibrationOptions calib;
   SmoothQuantOptions smoothquant;
   GptqOptions gptq;
   AwqOptions awq;
+  QuarotOptions quarot;
 };
 
 /// Raw cost figures of calibration + quantization (not of loading or evaluation).
@@ -51,6 +53,12 @@ struct QuantizeResult {
   std::vector<std::string> log;  ///< notes: skipped folds, dead inputs, chosen α ...
   /// Per-tensor static activation scales, [num_layers·7] (0 where not static).
   std::vector<float> static_scales;
+  /// Order of the online R4 rotation before down_proj the model now needs at inference
+  /// (onlineR4(order) of rotation/rotation.h; quarot), 0 = none. makeEvalHooks applies it.
+  int online_r4_order = 0;
+  /// Activation clip ratio the method imposed where the spec left it at 1 (quarot: 0.9), 0 = none.
+  /// makeEvalHooks applies it.
+  float act_clip_override = 0.f;
   nlohmann::json toJson() const;
 };
 
@@ -64,7 +72,8 @@ QuantizeResult quantizeModel(Model& model, const QuantizeOptions& opts,
                              const ProgressFn& progress = {});
 
 /// Hooks that reproduce the run's activation quantization at evaluation time (per-token, or
-/// static with the calibrated scales). Returns null when the spec quantizes no activations.
+/// static with the calibrated scales), and the online R4 rotation of a rotated model. Returns null
+/// when the spec quantizes no activations and the model needs no online rotation.
 std::unique_ptr<FakeQuantHooks> makeEvalHooks(const Model& model, const QuantSpec& spec,
                                               const QuantizeResult& result);
 

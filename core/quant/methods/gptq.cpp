@@ -155,7 +155,7 @@ GptqLayerReport gptqQuantizeMatrix(MatrixRM& wIn, MatrixRMd h, const WeightQuant
 
 void gptqModel(Model& model, const std::vector<int>& calibTokens, const CalibrationOptions& calib,
                const QuantSpec& spec, const GptqOptions& opts, const ProgressFn& progress,
-               std::vector<std::string>* log) {
+               std::vector<std::string>* log, const Rotation* onlineR4) {
   spec.validate();
   BlockwiseCalibration run(model, calibTokens, calib.samples, calib.seq_len, calib.batch);
   const int blocks = model.config().num_layers;
@@ -163,11 +163,14 @@ void gptqModel(Model& model, const std::vector<int>& calibTokens, const Calibrat
   so.hessian = true;
   so.expected_rows = run.rows();
   FakeQuantHooks act(spec, blocks);
-  const bool actQuant = spec.quantizesActivations();
+  act.setOnlineR4(onlineR4);
+  // The hooks also carry the online R4, so they run whenever there is one.
+  const bool actQuant = spec.quantizesActivations() || onlineR4 != nullptr;
   for (int b = 0; b < blocks; ++b) {
     const double f0 = double(b) / blocks, f1 = double(b + 1) / blocks;
     InputStatsHooks stats(b, so);
     FakeQuantHooks actThenStats(spec, blocks, &stats);
+    actThenStats.setOnlineR4(onlineR4);
     run.run(b, actQuant ? static_cast<ForwardHooks*>(&actThenStats) : &stats, false, progress, f0,
             f0 + 0.4 * (f1 - f0));
     stats.finish();

@@ -11,6 +11,7 @@
 #include "core/common/tensor.h"
 #include "core/model/model.h"
 #include "core/quant/calibration.h"
+#include "core/quant/fake_quant_hooks.h"
 #include "core/quant/quant_spec.h"
 
 namespace slmq::core {
@@ -43,9 +44,11 @@ GptqLayerReport gptqQuantizeMatrix(MatrixRM& w, MatrixRMd h, const WeightQuant& 
 /// already-quantized blocks 0..b−1; with activation quantization in the spec the collected inputs
 /// are fake-quantized as at inference), quantize q,k,v,o,gate,up,down, then advance the stream
 /// through the quantized block. Layers whose spec weight bits are 16 are left alone.
-/// `log` (may be null) receives one line per noteworthy event.
+/// `log` (may be null) receives one line per noteworthy event. `onlineR4` (not owned, may be null):
+/// the online rotation of down_proj's input of a rotated model (QuaRot/SpinQuant R4), applied to
+/// the calibration inputs before they are quantized and collected, as at inference.
 void gptqModel(Model& model, const std::vector<int>& calibTokens, const CalibrationOptions& calib,
                const QuantSpec& spec, const GptqOptions& opts, const ProgressFn& progress = {},
-               std::vector<std::string>* log = nullptr);
+               std::vector<std::string>* log = nullptr, const Rotation* onlineR4 = nullptr);
 
 }  // namespace slmq::core
