@@ -28,6 +28,9 @@ case "$cmd" in
   test)
     build
     cd "$BUILD"
+    # Tests run two at a time on small machines: OpenMP workers must sleep, not spin, while they
+    # wait, or two spinning teams starve each other.
+    export OMP_WAIT_POLICY=${OMP_WAIT_POLICY:-PASSIVE}
     exec ctest --output-on-failure -j "$JOBS" --timeout 1200 "$@"
     ;;
   *)
