@@ -16,7 +16,8 @@
 namespace slmq::core {
 
 std::vector<std::string> parseMethods(const std::string& methods) {
-  static const std::set<std::string> known = {"rtn", "gptq", "awq", "smoothquant", "quarot"};
+  static const std::set<std::string> known = {"rtn",    "gptq",      "awq",      "smoothquant",
+                                              "quarot", "spinquant", "omniquant"};
   std::vector<std::string> out;
   std::string item;
   std::istringstream in(methods);
@@ -26,8 +27,9 @@ std::vector<std::string> parseMethods(const std::string& methods) {
     if (item == "sq") item = "smoothquant";
     if (item.empty()) continue;
     if (!known.count(item))
-      throw Error(ErrorKind::InvalidInput, "unknown quantization method '" + item +
-                                               "' (expected rtn, gptq, awq, smoothquant, quarot)");
+      throw Error(ErrorKind::InvalidInput,
+                  "unknown quantization method '" + item +
+                      "' (expected rtn, gptq, awq, smoothquant, quarot, spinquant, omniquant)");
     if (std::find(out.begin(), out.end(), item) != out.end())
       throw Error(ErrorKind::InvalidInput,
                   "method '" + item + "' is listed twice in '" + methods + "'");
@@ -43,6 +45,18 @@ std::vector<std::string> parseMethods(const std::string& methods) {
   if (quarot && out.size() > 1 + (rtn || gptq ? 1 : 0))
     throw Error(ErrorKind::InvalidInput,
                 "'" + methods + "': quarot combines only with a weight quantizer (rtn or gptq)");
+  const bool spin = std::count(out.begin(), out.end(), "spinquant") > 0;
+  if (spin && out.size() > 1 + (rtn || gptq ? 1 : 0))
+    throw Error(ErrorKind::InvalidInput,
+                "'" + methods + "': spinquant combines only with a weight quantizer (rtn or gptq)");
+  // OmniQuant quantizes the weights itself (learned clipping): it runs alone.
+  if (std::count(out.begin(), out.end(), "omniquant") > 0) {
+    if (out.size() > 1)
+      throw Error(ErrorKind::InvalidInput, "'" + methods +
+                                               "': omniquant is its own weight quantizer and "
+                                               "combines with no other method");
+    return out;
+  }
   // The weight quantizer runs last.
   const std::string q = gptq ? "gptq" : "rtn";
   out.erase(std::remove(out.begin(), out.end(), q), out.end());
@@ -88,13 +102,18 @@ QuantizeResult quantizeModel(Model& model, const QuantizeOptions& opts,
       std::find(res.methods.begin(), res.methods.end(), "quarot") != res.methods.end();
   if (quarot && opts.spec.quantizesActivations())
     res.act_clip_override = opts.quarot.act_clip_ratio;
+  const bool spin =
+      std::find(res.methods.begin(), res.methods.end(), "spinquant") != res.methods.end();
+  if (spin && opts.spec.quantizesActivations())
+    res.act_clip_override = opts.spinquant.act_clip_ratio;
   // The spec the quantizers and calibration actually apply (with the method's activation clip).
   const QuantSpec spec = withActClip(opts.spec, res.act_clip_override);
   const bool staticAct = needsStaticScales(opts.spec, blocks);
-  if (quarot && staticAct)
-    throw Error(ErrorKind::InvalidInput,
-                "quarot with per-tensor static activation scales is not supported (the scales "
-                "would have to be calibrated after the online R4); use per-token activations");
+  if ((quarot || spin) && staticAct)
+    throw Error(
+        ErrorKind::InvalidInput,
+        "quarot/spinquant with per-tensor static activation scales is not supported (the scales "
+        "would have to be calibrated after the online R4); use per-token activations");
   const Rotation* r4 = nullptr;
   const bool needCalib = staticAct || std::any_of(res.methods.begin(), res.methods.end(),
                                                   [](const std::string& m) { return m != "rtn"; });
@@ -122,6 +141,19 @@ QuantizeResult quantizeModel(Model& model, const QuantizeOptions& opts,
         res.log.push_back("quarot: activation clip ratio " +
                           std::to_string(res.act_clip_override).substr(0, 4) +
                           " where the spec gives none");
+    } else if (m == "spinquant") {
+      r4 = spinQuantModel(model, calibTokens, opts.calib.seq_len, opts.spec, opts.spinquant, p,
+                          &res.log);
+      res.online_r4_order = r4->order();
+    } else if (m == "omniquant") {
+      omniQuantModel(model, calibTokens, opts.calib, spec, opts.omniquant, p, &res.log);
+      // Embeddings / LM head opt-ins are plain RTN.
+      if (opts.spec.embeddings || opts.spec.lm_head) {
+        QuantSpec rest = opts.spec;
+        rest.decoder_linears = false;
+        rest.overrides.clear();
+        applyRtn(model.weights(), rest);
+      }
     } else if (m == "smoothquant") {
       smoothQuantModel(model, calibTokens, opts.calib, opts.smoothquant, p, &res.log);
     } else if (m == "awq") {

@@ -17,8 +17,10 @@
 #include "core/quant/fake_quant_hooks.h"
 #include "core/quant/methods/awq.h"
 #include "core/quant/methods/gptq.h"
+#include "core/quant/methods/omniquant.h"
 #include "core/quant/methods/quarot.h"
 #include "core/quant/methods/smoothquant.h"
+#include "core/quant/methods/spinquant.h"
 #include "core/quant/quant_spec.h"
 
 namespace slmq::core {
@@ -34,6 +36,8 @@ struct QuantizeOptions {
   GptqOptions gptq;
   AwqOptions awq;
   QuarotOptions quarot;
+  SpinQuantOptions spinquant;  ///< learned rotations (combines with rtn or gptq, like quarot)
+  OmniQuantOptions omniquant;  ///< omniquant is itself the weight quantizer (no rtn/gptq after it)
 };
 
 /// Raw cost figures of calibration + quantization (not of loading or evaluation).
