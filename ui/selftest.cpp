@@ -5,6 +5,7 @@
 #include <QImage>
 #include <QPixmap>
 #include <QTabWidget>
+#include <QTemporaryDir>
 #include <QTextStream>
 
 #include "ui/main_window.h"
@@ -19,9 +20,11 @@ int runSelftest() {
     return 1;
   };
   auto window = std::make_unique<MainWindow>();
-  if (!window->openWorkspace(QStringLiteral(":memory:")))
-    return fail(QStringLiteral("opening an in-memory store: ") + window->store()->lastError());
-  err << "selftest: in-memory store open" << Qt::endl;
+  // A throw-away file: the store runs in WAL mode, which SQLite's ":memory:" databases refuse.
+  QTemporaryDir dir;
+  if (!dir.isValid() || !window->openWorkspace(dir.filePath(QStringLiteral("selftest.sqlite"))))
+    return fail(QStringLiteral("opening a temporary store: ") + window->store()->lastError());
+  err << "selftest: temporary store open" << Qt::endl;
   window->resize(1280, 800);
   window->show();
   QApplication::processEvents();

@@ -7,6 +7,7 @@
 #include "core/common/assets.h"
 #include "ui/main_window.h"
 #include "ui/store/store_adapter.h"
+#include "ui/selftest.h"
 #include "ui/translations.h"
 #include <QSettings>
 #include "ui/workspace_paths.h"
@@ -40,7 +41,14 @@ int main(int argc, char** argv) {
                               "Start the default study on smol-ref when the workspace "
                               "holds no runs."));
   parser.addOption(demo);
+  const QCommandLineOption selftest(
+      QStringLiteral("selftest"),
+      QApplication::translate("main",
+                              "Open every view once on an in-memory store and exit "
+                              "(0 = all worked)."));
+  parser.addOption(selftest);
   parser.process(app);
+  if (parser.isSet(selftest)) return slmq::ui::runSelftest();
 
   QString lang = parser.value(language);
   if (lang.isEmpty()) lang = QSettings().value(QStringLiteral("language")).toString();
