@@ -1,6 +1,6 @@
-// `slmq quantize MODEL --method rtn|gptq|awq|smoothquant[,gptq] ...`: quantizes a model with
-// core/quant's pipeline, optionally evaluates perplexity, prints the result (text or --json) and
-// writes the run, its spec, perplexity and cost to a store. Parsing and wiring only.
+// `slmq quantize MODEL --method rtn|gptq|awq|smoothquant|quarot[,gptq|rtn] ...`: quantizes a model
+// with core/quant's pipeline, optionally evaluates perplexity, prints the result (text or --json)
+// and writes the run, its spec, perplexity and cost to a store. Parsing and wiring only.
 #include <cstdio>
 #include <iostream>
 #include <string>
@@ -40,6 +40,12 @@ struct QuantizeArgs {
   double alpha = 0.5;
   bool act_order = false;
   bool static_groups = false;
+  float quarot_aclip = 0.9f;
+  slmq::core::SpinQuantOptions spin;
+  slmq::core::OmniQuantOptions omni;
+  bool spin_fixed_r2 = false;
+  bool omni_no_lwc = false;
+  bool omni_no_let = false;
   std::vector<std::string> eval_ppl;
   int chunks = 0;
   bool with_fp = false;
@@ -90,6 +96,15 @@ void runQuantize(const QuantizeArgs& a, const slmq::cli::GlobalOptions& g) {
   opts.smoothquant.alpha = a.alpha;
   opts.gptq.act_order = a.act_order;
   opts.gptq.static_groups = a.static_groups;
+  opts.quarot.seed = a.seed;
+  opts.quarot.act_clip_ratio = a.quarot_aclip;
+  opts.spinquant = a.spin;
+  opts.spinquant.seed = a.seed;
+  opts.spinquant.act_clip_ratio = a.quarot_aclip;
+  opts.spinquant.learn_r2 = !a.spin_fixed_r2;
+  opts.omniquant = a.omni;
+  opts.omniquant.lwc = !a.omni_no_lwc;
+  opts.omniquant.let = !a.omni_no_let;
   const std::vector<std::string> methods = parseMethods(a.method);
 
   // The experiment spec stored with the run (reproduces it).
@@ -100,6 +115,18 @@ void runQuantize(const QuantizeArgs& a, const slmq::cli::GlobalOptions& g) {
     MethodStep step{m, json::object()};
     if (m == "smoothquant") step.params = {{"alpha", a.alpha}};
     if (m == "gptq") step.params = {{"act_order", a.act_order}, {"static_groups", a.static_groups}};
+    if (m == "quarot") step.params = {{"seed", a.seed}, {"act_clip_ratio", a.quarot_aclip}};
+    if (m == "spinquant")
+      step.params = {{"steps", a.spin.steps},           {"lr", a.spin.lr},
+                     {"batch", a.spin.batch},           {"seq_len", a.spin.seq_len},
+                     {"learn_r2", !a.spin_fixed_r2},    {"seed", a.seed},
+                     {"act_clip_ratio", a.quarot_aclip}};
+    if (m == "omniquant")
+      step.params = {{"epochs", a.omni.epochs},
+                     {"lr_lwc", a.omni.lr_lwc},
+                     {"lr_let", a.omni.lr_let},
+                     {"lwc", !a.omni_no_lwc},
+                     {"let", !a.omni_no_let}};
     es.methods.push_back(step);
   }
   es.quant = opts.spec.toJson();
@@ -221,11 +248,12 @@ void runQuantize(const QuantizeArgs& a, const slmq::cli::GlobalOptions& g) {
 slmq::cli::CommandRegistration reg(30, [](CLI::App& app, slmq::cli::GlobalOptions& g) {
   auto args = std::make_shared<QuantizeArgs>();
   auto* c = app.add_subcommand("quantize",
-                               "Quantize a model (RTN, GPTQ, AWQ, SmoothQuant) and "
+                               "Quantize a model (RTN, GPTQ, AWQ, SmoothQuant, QuaRot) and "
                                "measure perplexity and the cost of quantizing");
   c->add_option("model", args->model, "Model directory or .gguf file")->required();
   c->add_option("--method", args->method,
-                "Methods, comma-separated: rtn, gptq, awq, smoothquant (e.g. smoothquant,gptq)");
+                "Methods, comma-separated: rtn, gptq, awq, smoothquant, quarot, spinquant, "
+                "omniquant (e.g. smoothquant,gptq, quarot,gptq or spinquant,gptq)");
   c->add_option("--scheme", args->scheme,
                 "QuantSpec short name, e.g. \"w4a8 g128 asym\" (overrides the bit/group flags)");
   c->add_option("--w-bits", args->w_bits, "Weight bits (2-8, 16 = off)");
@@ -243,6 +271,21 @@ slmq::cli::CommandRegistration reg(30, [](CLI::App& app, slmq::cli::GlobalOption
   c->add_flag("--act-order", args->act_order,
               "GPTQ: quantize columns by decreasing Hessian diagonal");
   c->add_flag("--static-groups", args->static_groups, "GPTQ: group parameters before reordering");
+  c->add_option("--quarot-aclip", args->quarot_aclip,
+                "QuaRot: activation clip ratio where the scheme sets none (default 0.9; R1/R2 "
+                "are seeded by --seed)");
+  c->add_option("--spin-steps", args->spin.steps, "SpinQuant: Cayley SGD steps (default 100)");
+  c->add_option("--spin-lr", args->spin.lr, "SpinQuant: initial learning rate, cosine (1.5)");
+  c->add_option("--spin-batch", args->spin.batch, "SpinQuant: sequences per step (default 4)");
+  c->add_option("--spin-len", args->spin.seq_len,
+                "SpinQuant: tokens per sequence (default 256, <= --calib-len)");
+  c->add_flag("--spin-fixed-r2", args->spin_fixed_r2, "SpinQuant: learn R1 only");
+  c->add_option("--omni-epochs", args->omni.epochs,
+                "OmniQuant: epochs per block over the calibration windows (default 2)");
+  c->add_option("--omni-lr-lwc", args->omni.lr_lwc, "OmniQuant: LWC learning rate (1e-2)");
+  c->add_option("--omni-lr-let", args->omni.lr_let, "OmniQuant: LET learning rate (5e-3)");
+  c->add_flag("--omni-no-lwc", args->omni_no_lwc, "OmniQuant: no learnable weight clipping");
+  c->add_flag("--omni-no-let", args->omni_no_let, "OmniQuant: no learnable equivalent transform");
   c->add_option("--eval-ppl", args->eval_ppl, "Text file(s) for perplexity after quantizing");
   c->add_option("--chunks", args->chunks, "Evaluate only the first K chunks (0 = all)");
   c->add_flag("--with-fp", args->with_fp, "Also evaluate the unquantized model");
