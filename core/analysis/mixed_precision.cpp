@@ -8,7 +8,10 @@
 #include <numeric>
 
 #include "core/common/error.h"
+#include "core/eval/perplexity.h"
 #include "core/model/model.h"
+#include "core/quant/fake_quant_hooks.h"
+#include "core/quant/methods/rtn.h"
 
 namespace slmq::core {
 
@@ -29,6 +32,19 @@ std::int64_t unitBitCost(int rows, int cols, int bits, const WeightQuant& q, boo
       break;
   }
   return total + groups * (16 + (q.symmetric ? 0 : bits));
+}
+
+double rtnPerplexity(const Model& model, const QuantSpec& spec, const std::vector<int>& tokens,
+                     int seqLen, int maxChunks, const ProgressFn& progress) {
+  Model copy = model;
+  applyRtn(copy.weights(), spec);
+  FakeQuantHooks hooks(spec, copy.config().num_layers);
+  PerplexityOptions po;
+  po.seq_len = seqLen;
+  po.max_chunks = maxChunks;
+  po.hooks = spec.quantizesActivations() ? &hooks : nullptr;
+  po.progress = progress;
+  return evaluatePerplexity(copy, tokens, po).perplexity();
 }
 
 QuantSpec uniformSpec(int bits, const AllocationOptions& options) {

@@ -72,6 +72,11 @@ Allocation allocateBits(std::vector<AllocationUnit> units, const AllocationOptio
 std::vector<AllocationUnit> allocationUnits(const Model& model, const SensitivityResult& scan,
                                             const std::vector<int>& bits);
 
+/// Perplexity (perplexity.h convention, first `maxChunks` chunks, 0 = all) of `model` with `spec`
+/// applied to a copy: weights by RTN, activations by FakeQuantHooks (per-token only).
+double rtnPerplexity(const Model& model, const QuantSpec& spec, const std::vector<int>& tokens,
+                     int seqLen, int maxChunks, const ProgressFn& progress = {});
+
 /// A uniform QuantSpec at `bits` with the allocator's quantizer (for comparisons).
 QuantSpec uniformSpec(int bits, const AllocationOptions& options);
 
