@@ -115,8 +115,11 @@ QuantizeResult quantizeModel(Model& model, const QuantizeOptions& opts,
         "quarot/spinquant with per-tensor static activation scales is not supported (the scales "
         "would have to be calibrated after the online R4); use per-token activations");
   const Rotation* r4 = nullptr;
-  const bool needCalib = staticAct || std::any_of(res.methods.begin(), res.methods.end(),
-                                                  [](const std::string& m) { return m != "rtn"; });
+  const bool needCalib =
+      staticAct || std::any_of(res.methods.begin(), res.methods.end(), [](const std::string& m) {
+        // quarot's rotations are data-free
+        return m != "rtn" && m != "quarot";
+      });
   ResourceMeter meter;
   std::vector<int> calibTokens;
   if (needCalib) {

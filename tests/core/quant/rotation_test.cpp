@@ -10,6 +10,7 @@
 #include "core/model/model.h"
 #include "core/quant/fake_quant_hooks.h"
 #include "core/quant/hadamard.h"
+#include "core/quant/quantize.h"
 #include "core/quant/rotation/rotation.h"
 
 using namespace slmq::core;
@@ -181,4 +182,38 @@ TEST(Rotation, BadShapesAreRefused) {
   EXPECT_THROW(applyRotation(m.weights(), m.config(), rot), Error);
   rot.r2.assign(2, MatrixRM::Identity(8, 8));
   EXPECT_THROW(applyRotation(m.weights(), m.config(), rot), Error);
+}
+
+TEST(Rotation, QuarotInThePipeline) {
+  EXPECT_EQ(parseMethods("gptq,quarot"), (std::vector<std::string>{"quarot", "gptq"}));
+  EXPECT_THROW(parseMethods("quarot,smoothquant"), Error);
+  EXPECT_THROW(parseMethods("awq,quarot,rtn"), Error);
+  // quarot + RTN needs no calibration data: the rotations are data-free.
+  Model m = tinyModel(false);
+  const MatrixRM ref = m.forward(kTokens);
+  QuantizeOptions o;
+  o.methods = "quarot";
+  o.spec = QuantSpec::parse("w16");
+  const QuantizeResult r = quantizeModel(m, o);
+  EXPECT_EQ(r.online_r4_order, 192);
+  EXPECT_EQ(r.act_clip_override, 0.f);  // no activation quantization, nothing to clip
+  const auto hooks = makeEvalHooks(m, o.spec, r);
+  ASSERT_NE(hooks, nullptr);  // the online R4 is needed even without activation quantization
+  EXPECT_LT(maxAbs(m.forward(kTokens, 1, hooks.get()) - ref), 1e-5f * maxAbs(ref));
+  // W4A4: QuaRot's clip ratio 0.9 is imposed where the spec sets none, and the eval hooks use it.
+  Model q = tinyModel(false);
+  o.methods = "quarot,rtn";
+  o.spec = QuantSpec::parse("w16a4");
+  const QuantizeResult r4 = quantizeModel(q, o);
+  EXPECT_FLOAT_EQ(r4.act_clip_override, 0.9f);
+  QuantSpec clipped = o.spec;
+  clipped.act.clip_ratio = 0.9f;
+  FakeQuantHooks byHand(clipped, 2);
+  byHand.setOnlineR4(&onlineR4(192));
+  const auto evalHooks = makeEvalHooks(q, o.spec, r4);
+  EXPECT_EQ(maxAbs(q.forward(kTokens, 1, evalHooks.get()) - q.forward(kTokens, 1, &byHand)), 0.f);
+  // Static per-tensor activation scales would be calibrated without the online R4: refused.
+  Model s = tinyModel(false);
+  o.spec = QuantSpec::parse("w8a8 static");
+  EXPECT_THROW(quantizeModel(s, o), Error);
 }
