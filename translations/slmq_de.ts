@@ -4,22 +4,22 @@
     <name>slmq::ui::ChannelChart</name>
     <message>
         <source>channel</source>
-        <translation type="unfinished" />
+        <translation>Kanal</translation>
     </message>
     <message>
         <source>outlier (&gt; %1 x median)</source>
-        <translation type="unfinished" />
+        <translation>Ausreißer (&gt; %1 × Median)</translation>
     </message>
 </context>
 <context>
     <name>slmq::ui::ChartWidget</name>
     <message>
         <source>No data</source>
-        <translation type="unfinished" />
+        <translation>Keine Daten</translation>
     </message>
     <message>
         <source>Cannot write CSV %1: %2</source>
-        <translation type="unfinished" />
+        <translation>CSV %1 kann nicht geschrieben werden: %2</translation>
     </message>
     <message>
         <source>Export as &amp;PNG...</source>
@@ -43,275 +43,277 @@
     </message>
     <message>
         <source> files (*.%1)</source>
-        <translation type="unfinished" />
+        <translation>-Dateien (*.%1)</translation>
     </message>
     <message>
         <source>Export chart</source>
-        <translation type="unfinished" />
+        <translation>Diagramm exportieren</translation>
     </message>
     <message>
         <source>Export failed</source>
-        <translation type="unfinished" />
+        <translation>Export fehlgeschlagen</translation>
     </message>
 </context>
 <context>
     <name>slmq::ui::ComparisonView</name>
     <message>
         <source>&amp;Accuracy:</source>
-        <translation type="unfinished" />
+        <translation>&amp;Genauigkeit:</translation>
     </message>
     <message>
         <source>acc</source>
-        <translation type="unfinished" />
+        <translation>acc</translation>
     </message>
     <message>
         <source>acc_norm</source>
-        <translation type="unfinished" />
+        <translation>acc_norm</translation>
     </message>
     <message>
         <source>&amp;Efficiency:</source>
-        <translation type="unfinished" />
+        <translation>&amp;Effizienz:</translation>
     </message>
     <message>
         <source>Scatter &amp;x:</source>
-        <translation type="unfinished" />
+        <translation>Streudiagramm &amp;x:</translation>
     </message>
     <message>
         <source>&amp;y:</source>
-        <translation type="unfinished" />
+        <translation>&amp;y:</translation>
     </message>
     <message>
         <source>Select runs with results</source>
-        <translation type="unfinished" />
+        <translation>Läufe mit Ergebnissen auswählen</translation>
     </message>
     <message>
         <source>Task accuracy</source>
-        <translation type="unfinished" />
+        <translation>Aufgabengenauigkeit</translation>
     </message>
     <message>
         <source>Perplexity</source>
-        <translation type="unfinished" />
+        <translation>Perplexity</translation>
     </message>
     <message>
         <source>Efficiency</source>
-        <translation type="unfinished" />
+        <translation>Effizienz</translation>
     </message>
     <message>
         <source>SLMQuant scores (x100, higher is better)</source>
-        <translation type="unfinished" />
+        <translation>SLMQuant-Bewertungen (×100, höher ist besser)</translation>
     </message>
     <message>
         <source>SLMQcons uses RTN on the same model as its reference: the paper's formula for the consumption track was not available.</source>
-        <translation type="unfinished" />
+        <translation>SLMQcons verwendet RTN auf demselben Modell als Referenz: Die Formel des Papers für den Verbrauchs-Track war nicht verfügbar.</translation>
     </message>
     <message>
         <source>Trade-off</source>
-        <translation type="unfinished" />
+        <translation>Zielkonflikt</translation>
     </message>
     <message>
         <source>Choose two metrics</source>
-        <translation type="unfinished" />
+        <translation>Zwei Metriken wählen</translation>
     </message>
     <message>
         <source>reference: %1</source>
-        <translation type="unfinished" />
+        <translation>Referenz: %1</translation>
     </message>
     <message>
         <source>no FP reference among the selection</source>
-        <translation type="unfinished" />
+        <translation>keine FP-Referenz in der Auswahl</translation>
     </message>
     <message>
         <source>accuracy</source>
-        <translation type="unfinished" />
+        <translation>Genauigkeit</translation>
     </message>
     <message>
         <source>perplexity (lower is better)</source>
-        <translation type="unfinished" />
+        <translation>Perplexity (niedriger ist besser)</translation>
     </message>
     <message>
         <source>score</source>
-        <translation type="unfinished" />
+        <translation>Bewertung</translation>
     </message>
     <message>
         <source>FP = 100</source>
-        <translation type="unfinished" />
+        <translation>FP = 100</translation>
     </message>
 </context>
 <context>
     <name>slmq::ui::DistributionView</name>
     <message>
         <source>&amp;Run:</source>
-        <translation type="unfinished" />
+        <translation>&amp;Lauf:</translation>
     </message>
     <message>
         <source>&amp;Block:</source>
-        <translation type="unfinished" />
+        <translation>&amp;Block:</translation>
     </message>
     <message>
         <source>M&amp;odule:</source>
-        <translation type="unfinished" />
+        <translation>M&amp;odul:</translation>
     </message>
     <message>
         <source>&amp;Tensor:</source>
-        <translation type="unfinished" />
+        <translation>&amp;Tensor:</translation>
     </message>
     <message>
         <source>&amp;Log counts</source>
-        <translation type="unfinished" />
+        <translation>&amp;Log. Anzahl</translation>
     </message>
     <message>
         <source>Distribution by stage</source>
-        <translation type="unfinished" />
+        <translation>Verteilung nach Stufe</translation>
     </message>
     <message>
         <source>Select a run with statistics</source>
-        <translation type="unfinished" />
+        <translation>Einen Lauf mit Statistiken auswählen</translation>
     </message>
     <message>
         <source>Per-channel absmax</source>
-        <translation type="unfinished" />
+        <translation>Absmax pro Kanal</translation>
     </message>
     <message>
         <source>No channel statistics for this unit</source>
-        <translation type="unfinished" />
+        <translation>Keine Kanalstatistiken für diese Einheit</translation>
     </message>
     <message>
         <source>Absmax along depth</source>
-        <translation type="unfinished" />
+        <translation>Absmax über die Tiefe</translation>
     </message>
     <message>
         <source>Excess kurtosis along depth</source>
-        <translation type="unfinished" />
+        <translation>Exzess-Kurtosis über die Tiefe</translation>
     </message>
     <message>
         <source>block %1 %2 %3</source>
-        <translation type="unfinished" />
+        <translation>Block %1 %2 %3</translation>
     </message>
     <message>
         <source>Distribution of %1</source>
-        <translation type="unfinished" />
+        <translation>Verteilung von %1</translation>
     </message>
     <message>
         <source> value</source>
-        <translation type="unfinished" />
+        <translation>-Wert</translation>
     </message>
     <message>
         <source>count</source>
-        <translation type="unfinished" />
+        <translation>Anzahl</translation>
     </message>
     <message>
         <source>Per-channel absmax of %1</source>
-        <translation type="unfinished" />
+        <translation>Absmax pro Kanal von %1</translation>
     </message>
     <message>
         <source>absmax</source>
-        <translation type="unfinished" />
+        <translation>Absmax</translation>
     </message>
     <message>
         <source>excess kurtosis</source>
-        <translation type="unfinished" />
+        <translation>Exzess-Kurtosis</translation>
     </message>
     <message>
         <source>Absmax of %1 %2 along depth</source>
-        <translation type="unfinished" />
+        <translation>Absmax von %1 %2 über die Tiefe</translation>
     </message>
     <message>
         <source>Excess kurtosis of %1 %2 along depth</source>
-        <translation type="unfinished" />
+        <translation>Exzess-Kurtosis von %1 %2 über die Tiefe</translation>
     </message>
 </context>
 <context>
     <name>slmq::ui::ExportDialog</name>
     <message>
         <source>Export size</source>
-        <translation type="unfinished" />
+        <translation>Exportgröße</translation>
     </message>
     <message>
         <source>Screen (1600 x 1000 px, 192 DPI)</source>
-        <translation type="unfinished" />
+        <translation>Bildschirm (1600 × 1000 px, 192 DPI)</translation>
     </message>
     <message>
         <source>Paper column (1050 x 750 px, 300 DPI)</source>
-        <translation type="unfinished" />
+        <translation>Zeitschriftenspalte (1050 × 750 px, 300 DPI)</translation>
     </message>
     <message>
         <source>Paper page width (2100 x 1300 px, 300 DPI)</source>
-        <translation type="unfinished" />
+        <translation>Volle Seitenbreite (2100 × 1300 px, 300 DPI)</translation>
     </message>
     <message>
         <source>Slide (1920 x 1080 px, 144 DPI)</source>
-        <translation type="unfinished" />
+        <translation>Folie (1920 × 1080 px, 144 DPI)</translation>
     </message>
     <message>
         <source> px</source>
-        <translation type="unfinished" />
+        <translation> px</translation>
     </message>
     <message>
         <source>&amp;Preset:</source>
-        <translation type="unfinished" />
+        <translation>&amp;Vorlage:</translation>
     </message>
     <message>
         <source>&amp;Width:</source>
-        <translation type="unfinished" />
+        <translation>&amp;Breite:</translation>
     </message>
     <message>
         <source>&amp;Height:</source>
-        <translation type="unfinished" />
+        <translation>&amp;Höhe:</translation>
     </message>
     <message>
         <source>&amp;Resolution (DPI):</source>
-        <translation type="unfinished" />
+        <translation>&amp;Auflösung (DPI):</translation>
     </message>
 </context>
 <context>
     <name>slmq::ui::GroupedBarChart</name>
     <message>
         <source>%1 · %2: %3</source>
-        <translation type="unfinished" />
+        <translation>%1 · %2: %3</translation>
     </message>
     <message>
         <source>
 %1: %2</source>
-        <translation type="unfinished" />
+        <translation>
+%1: %2</translation>
     </message>
 </context>
 <context>
     <name>slmq::ui::HeatmapChart</name>
     <message>
         <source>layer</source>
-        <translation type="unfinished" />
+        <translation>Schicht</translation>
     </message>
     <message>
         <source>module</source>
-        <translation type="unfinished" />
+        <translation>Modul</translation>
     </message>
     <message>
         <source>no measurement</source>
-        <translation type="unfinished" />
+        <translation>keine Messung</translation>
     </message>
     <message>
         <source>%1 %2, %3 %4
 %5 = %6</source>
-        <translation type="unfinished" />
+        <translation>%1 %2, %3 %4
+%5 = %6</translation>
     </message>
     <message>
         <source>value</source>
-        <translation type="unfinished" />
+        <translation>Wert</translation>
     </message>
 </context>
 <context>
     <name>slmq::ui::HistogramChart</name>
     <message>
         <source>value</source>
-        <translation type="unfinished" />
+        <translation>Wert</translation>
     </message>
     <message>
         <source>count</source>
-        <translation type="unfinished" />
+        <translation>Anzahl</translation>
     </message>
     <message>
         <source>&amp;Logarithmic counts</source>
-        <translation type="unfinished" />
+        <translation>&amp;Logarithmische Anzahl</translation>
     </message>
 </context>
 <context>
@@ -338,31 +340,31 @@
     </message>
     <message>
         <source>Cancelling: terminating process %1</source>
-        <translation type="unfinished" />
+        <translation>Abbruch: Prozess %1 wird beendet</translation>
     </message>
     <message>
         <source>error: %1</source>
-        <translation type="unfinished" />
+        <translation>Fehler: %1</translation>
     </message>
     <message>
         <source>Cannot start %1: %2</source>
-        <translation type="unfinished" />
+        <translation>%1 kann nicht gestartet werden: %2</translation>
     </message>
     <message>
         <source>slmq crashed%1</source>
-        <translation type="unfinished" />
+        <translation>slmq ist abgestürzt%1</translation>
     </message>
     <message>
         <source>slmq exited with code %1</source>
-        <translation type="unfinished" />
+        <translation>slmq wurde mit Code %1 beendet</translation>
     </message>
     <message>
         <source>cancelled by user</source>
-        <translation type="unfinished" />
+        <translation>vom Benutzer abgebrochen</translation>
     </message>
     <message>
         <source>Cannot write the study spec %1: %2</source>
-        <translation type="unfinished" />
+        <translation>Die Studienspezifikation %1 kann nicht geschrieben werden: %2</translation>
     </message>
 </context>
 <context>
@@ -373,7 +375,7 @@
     </message>
     <message>
         <source>The selected job's log appears here</source>
-        <translation type="unfinished" />
+        <translation>Hier erscheint das Protokoll des gewählten Auftrags</translation>
     </message>
     <message>
         <source>Cancel</source>
@@ -381,15 +383,15 @@
     </message>
     <message>
         <source>Stop this job (its run is marked cancelled)</source>
-        <translation type="unfinished" />
+        <translation>Diesen Auftrag stoppen (sein Lauf wird als abgebrochen markiert)</translation>
     </message>
     <message>
         <source>%1 · %2</source>
-        <translation type="unfinished" />
+        <translation>%1 · %2</translation>
     </message>
     <message>
         <source>ETA %1</source>
-        <translation type="unfinished" />
+        <translation>Rest %1</translation>
     </message>
 </context>
 <context>
@@ -400,7 +402,7 @@
     </message>
     <message>
         <source>Create an empty workspace file</source>
-        <translation type="unfinished" />
+        <translation>Eine leere Arbeitsbereichsdatei anlegen</translation>
     </message>
     <message>
         <source>&amp;Open workspace...</source>
@@ -408,7 +410,7 @@
     </message>
     <message>
         <source>Open another workspace file</source>
-        <translation type="unfinished" />
+        <translation>Eine andere Arbeitsbereichsdatei öffnen</translation>
     </message>
     <message>
         <source>&amp;Add model...</source>
@@ -416,7 +418,7 @@
     </message>
     <message>
         <source>Add a Hugging Face model directory or a GGUF file</source>
-        <translation type="unfinished" />
+        <translation>Ein Hugging-Face-Modellverzeichnis oder eine GGUF-Datei hinzufügen</translation>
     </message>
     <message>
         <source>&amp;Quit</source>
@@ -424,7 +426,7 @@
     </message>
     <message>
         <source>Quit the workbench</source>
-        <translation type="unfinished" />
+        <translation>Die Workbench beenden</translation>
     </message>
     <message>
         <source>&amp;New study...</source>
@@ -432,7 +434,7 @@
     </message>
     <message>
         <source>Set up and run a quantization study</source>
-        <translation type="unfinished" />
+        <translation>Eine Quantisierungsstudie einrichten und ausführen</translation>
     </message>
     <message>
         <source>Run the &amp;default study</source>
@@ -440,7 +442,7 @@
     </message>
     <message>
         <source>FP, RTN W8A8, SmoothQuant W8A8, GPTQ W4A16 and a sensitivity grid on smol-ref</source>
-        <translation type="unfinished" />
+        <translation>FP, RTN W8A8, SmoothQuant W8A8, GPTQ W4A16 und ein Empfindlichkeitsraster auf smol-ref</translation>
     </message>
     <message>
         <source>&amp;Cancel all jobs</source>
@@ -448,7 +450,7 @@
     </message>
     <message>
         <source>Stop the running job and empty the queue</source>
-        <translation type="unfinished" />
+        <translation>Den laufenden Auftrag stoppen und die Warteschlange leeren</translation>
     </message>
     <message>
         <source>&amp;Reset layout</source>
@@ -456,7 +458,31 @@
     </message>
     <message>
         <source>Put every dock back where it started</source>
-        <translation type="unfinished" />
+        <translation>Alle Bereiche an ihre Ausgangsposition zurücksetzen</translation>
+    </message>
+    <message>
+        <source>&amp;Sensitivity view</source>
+        <translation>&amp;Empfindlichkeitsansicht</translation>
+    </message>
+    <message>
+        <source>Show the per-layer sensitivity heatmaps</source>
+        <translation>Die Empfindlichkeits-Heatmaps pro Schicht zeigen</translation>
+    </message>
+    <message>
+        <source>&amp;Distributions view</source>
+        <translation>&amp;Verteilungsansicht</translation>
+    </message>
+    <message>
+        <source>Show weight and activation distributions</source>
+        <translation>Gewichts- und Aktivierungsverteilungen zeigen</translation>
+    </message>
+    <message>
+        <source>&amp;Comparison view</source>
+        <translation>Ver&amp;gleichsansicht</translation>
+    </message>
+    <message>
+        <source>Compare the selected runs' metrics</source>
+        <translation>Die Metriken der gewählten Läufe vergleichen</translation>
     </message>
     <message>
         <source>Export &amp;chart...</source>
@@ -464,7 +490,7 @@
     </message>
     <message>
         <source>Export the chart under focus as PNG, SVG or PDF</source>
-        <translation type="unfinished" />
+        <translation>Das fokussierte Diagramm als PNG, SVG oder PDF exportieren</translation>
     </message>
     <message>
         <source>Export chart &amp;data...</source>
@@ -472,7 +498,7 @@
     </message>
     <message>
         <source>Export the data of the chart under focus as CSV</source>
-        <translation type="unfinished" />
+        <translation>Die Daten des fokussierten Diagramms als CSV exportieren</translation>
     </message>
     <message>
         <source>Export &amp;report...</source>
@@ -480,7 +506,7 @@
     </message>
     <message>
         <source>Write an HTML or PDF report of the selected runs</source>
-        <translation type="unfinished" />
+        <translation>Einen HTML- oder PDF-Bericht der gewählten Läufe schreiben</translation>
     </message>
     <message>
         <source>&amp;About SLMQuant Workbench</source>
@@ -488,7 +514,7 @@
     </message>
     <message>
         <source>Version and licence</source>
-        <translation type="unfinished" />
+        <translation>Version und Lizenz</translation>
     </message>
     <message>
         <source>About &amp;Qt</source>
@@ -496,7 +522,7 @@
     </message>
     <message>
         <source>Qt version</source>
-        <translation type="unfinished" />
+        <translation>Qt-Version</translation>
     </message>
     <message>
         <source>&amp;File</source>
@@ -527,7 +553,7 @@
     </message>
     <message>
         <source>Job %1 failed: %2</source>
-        <translation type="unfinished" />
+        <translation>Auftrag %1 fehlgeschlagen: %2</translation>
     </message>
     <message>
         <source>Se&amp;nsitivity</source>
@@ -543,31 +569,31 @@
     </message>
     <message>
         <source>No chart to export: select runs with results first</source>
-        <translation type="unfinished" />
+        <translation>Kein Diagramm zum Exportieren: zuerst Läufe mit Ergebnissen auswählen</translation>
     </message>
     <message>
         <source>Export chart</source>
-        <translation type="unfinished" />
+        <translation>Diagramm exportieren</translation>
     </message>
     <message>
         <source>Format:</source>
-        <translation type="unfinished" />
+        <translation>Format:</translation>
     </message>
     <message>
         <source>Opened workspace %1</source>
-        <translation type="unfinished" />
+        <translation>Arbeitsbereich %1 geöffnet</translation>
     </message>
     <message>
         <source>Job: %1</source>
-        <translation type="unfinished" />
+        <translation>Auftrag: %1</translation>
     </message>
     <message>
         <source>ETA %1</source>
-        <translation type="unfinished" />
+        <translation>Rest %1</translation>
     </message>
     <message>
         <source>Open a workspace first</source>
-        <translation type="unfinished" />
+        <translation>Zuerst einen Arbeitsbereich öffnen</translation>
     </message>
     <message>
         <source>New study</source>
@@ -575,11 +601,28 @@
     </message>
     <message>
         <source>The default study needs an open workspace and %1</source>
-        <translation type="unfinished" />
+        <translation>Die Standardstudie braucht einen geöffneten Arbeitsbereich und %1</translation>
+    </message>
+    <message>
+        <source>Select one or more runs in the Runs panel first</source>
+        <translation>Zuerst einen oder mehrere Läufe im Bereich „Läufe“ auswählen</translation>
+    </message>
+    <message numerus="yes">
+        <source>Report of %n run(s) written to %1</source>
+        <translation>
+            <numerusform>Bericht über %n Lauf nach %1 geschrieben</numerusform><numerusform>Bericht über %n Läufe nach %1 geschrieben</numerusform></translation>
+    </message>
+    <message>
+        <source>Export report</source>
+        <translation>Bericht exportieren</translation>
+    </message>
+    <message>
+        <source>HTML report (*.html);;PDF report (*.pdf)</source>
+        <translation>HTML-Bericht (*.html);;PDF-Bericht (*.pdf)</translation>
     </message>
     <message>
         <source>%1 — SLMQuant Workbench</source>
-        <translation type="unfinished" />
+        <translation>%1 — SLMQuant Workbench</translation>
     </message>
     <message>
         <source>No workspace</source>
@@ -587,89 +630,89 @@
     </message>
     <message>
         <source>New workspace</source>
-        <translation type="unfinished" />
+        <translation>Neuer Arbeitsbereich</translation>
     </message>
     <message>
         <source>Workspaces (*.sqlite *.slmq);;All files (*)</source>
-        <translation type="unfinished" />
+        <translation>Arbeitsbereiche (*.sqlite *.slmq);;Alle Dateien (*)</translation>
     </message>
     <message>
         <source>%1 already exists; use Open workspace to open it.</source>
-        <translation type="unfinished" />
+        <translation>%1 existiert bereits; zum Öffnen „Arbeitsbereich öffnen“ verwenden.</translation>
     </message>
     <message>
         <source>Open workspace</source>
-        <translation type="unfinished" />
+        <translation>Arbeitsbereich öffnen</translation>
     </message>
     <message>
         <source>About SLMQuant Workbench</source>
-        <translation type="unfinished" />
+        <translation>Über SLMQuant Workbench</translation>
     </message>
     <message>
         <source>&lt;h3&gt;SLMQuant Workbench %1&lt;/h3&gt;&lt;p&gt;Quantize small language models and see what quantization does to them: sensitivity, outliers, and the SLMQuant benchmark's compression, inference and consumption tracks.&lt;/p&gt;&lt;p&gt;Assets: %2&lt;/p&gt;</source>
-        <translation type="unfinished" />
+        <translation>&lt;h3&gt;SLMQuant Workbench %1&lt;/h3&gt;&lt;p&gt;Kleine Sprachmodelle quantisieren und sehen, was die Quantisierung mit ihnen macht: Empfindlichkeit, Ausreißer und die Kompressions-, Inferenz- und Verbrauchs-Tracks des SLMQuant-Benchmarks.&lt;/p&gt;&lt;p&gt;Assets: %2&lt;/p&gt;</translation>
     </message>
     <message>
         <source>Quit</source>
-        <translation type="unfinished" />
+        <translation>Beenden</translation>
     </message>
     <message>
         <source>Jobs are still running. Cancel them and quit?</source>
-        <translation type="unfinished" />
+        <translation>Es laufen noch Aufträge. Abbrechen und beenden?</translation>
     </message>
 </context>
 <context>
     <name>slmq::ui::MetricsTableModel</name>
     <message>
         <source>Run</source>
-        <translation type="unfinished" />
+        <translation>Lauf</translation>
     </message>
     <message>
         <source>Metric</source>
-        <translation type="unfinished" />
+        <translation>Metrik</translation>
     </message>
     <message>
         <source>Dataset</source>
-        <translation type="unfinished" />
+        <translation>Datensatz</translation>
     </message>
     <message>
         <source>Value</source>
-        <translation type="unfinished" />
+        <translation>Wert</translation>
     </message>
     <message>
         <source>± stderr</source>
-        <translation type="unfinished" />
+        <translation>± Std.-Fehler</translation>
     </message>
     <message>
         <source>FP</source>
-        <translation type="unfinished" />
+        <translation>FP</translation>
     </message>
     <message>
         <source>Δ vs FP</source>
-        <translation type="unfinished" />
+        <translation>Δ zu FP</translation>
     </message>
 </context>
 <context>
     <name>slmq::ui::ModelListModel</name>
     <message>
         <source>%1 GB</source>
-        <translation type="unfinished" />
+        <translation>%1 GB</translation>
     </message>
     <message>
         <source>%1 MB</source>
-        <translation type="unfinished" />
+        <translation>%1 MB</translation>
     </message>
     <message>
         <source>%1 kB</source>
-        <translation type="unfinished" />
+        <translation>%1 kB</translation>
     </message>
     <message>
         <source>%1 B</source>
-        <translation type="unfinished" />
+        <translation>%1 B</translation>
     </message>
     <message>
         <source>From the shared assets folder</source>
-        <translation type="unfinished" />
+        <translation>Aus dem gemeinsamen Asset-Ordner</translation>
     </message>
     <message>
         <source>Model</source>
@@ -677,19 +720,19 @@
     </message>
     <message>
         <source>Format</source>
-        <translation type="unfinished" />
+        <translation>Format</translation>
     </message>
     <message>
         <source>Params</source>
-        <translation type="unfinished" />
+        <translation>Parameter</translation>
     </message>
     <message>
         <source>Size</source>
-        <translation type="unfinished" />
+        <translation>Größe</translation>
     </message>
     <message>
         <source>Path</source>
-        <translation type="unfinished" />
+        <translation>Pfad</translation>
     </message>
 </context>
 <context>
@@ -704,27 +747,27 @@
     </message>
     <message>
         <source>Add a Hugging Face model directory or a GGUF file (or drop one here)</source>
-        <translation type="unfinished" />
+        <translation>Ein Hugging-Face-Modellverzeichnis oder eine GGUF-Datei hinzufügen (oder hierher ziehen)</translation>
     </message>
     <message>
         <source>Not a model</source>
-        <translation type="unfinished" />
+        <translation>Kein Modell</translation>
     </message>
     <message>
         <source>Add a model directory or GGUF file</source>
-        <translation type="unfinished" />
+        <translation>Ein Modellverzeichnis oder eine GGUF-Datei hinzufügen</translation>
     </message>
     <message>
         <source>Models (config.json *.gguf *.safetensors)</source>
-        <translation type="unfinished" />
+        <translation>Modelle (config.json *.gguf *.safetensors)</translation>
     </message>
     <message>
         <source>All files (*)</source>
-        <translation type="unfinished" />
+        <translation>Alle Dateien (*)</translation>
     </message>
     <message>
         <source>Add</source>
-        <translation type="unfinished" />
+        <translation>Hinzufügen</translation>
     </message>
 </context>
 <context>
@@ -735,67 +778,67 @@
     </message>
     <message>
         <source>&amp;Model:</source>
-        <translation type="unfinished" />
+        <translation>&amp;Modell:</translation>
     </message>
     <message>
         <source>also run the FP (16-bit) baseline</source>
-        <translation type="unfinished" />
+        <translation>auch die FP-Basislinie (16 Bit) ausführen</translation>
     </message>
     <message>
         <source>M&amp;ethods:</source>
-        <translation type="unfinished" />
+        <translation>M&amp;ethoden:</translation>
     </message>
     <message>
         <source>&amp;Bit settings:</source>
-        <translation type="unfinished" />
+        <translation>&amp;Bit-Einstellungen:</translation>
     </message>
     <message>
         <source>samples:</source>
-        <translation type="unfinished" />
+        <translation>Stichproben:</translation>
     </message>
     <message>
         <source>&amp;Calibration:</source>
-        <translation type="unfinished" />
+        <translation>&amp;Kalibrierung:</translation>
     </message>
     <message>
         <source>&amp;Perplexity on:</source>
-        <translation type="unfinished" />
+        <translation>&amp;Perplexity auf:</translation>
     </message>
     <message>
         <source>whole file</source>
-        <translation type="unfinished" />
+        <translation>ganze Datei</translation>
     </message>
     <message>
         <source>Max c&amp;hunks:</source>
-        <translation type="unfinished" />
+        <translation>Max. A&amp;bschnitte:</translation>
     </message>
     <message>
         <source>&amp;Tasks:</source>
-        <translation type="unfinished" />
+        <translation>&amp;Aufgaben:</translation>
     </message>
     <message>
         <source>all items</source>
-        <translation type="unfinished" />
+        <translation>alle Einträge</translation>
     </message>
     <message>
         <source>Task &amp;limit:</source>
-        <translation type="unfinished" />
+        <translation>Aufgaben&amp;limit:</translation>
     </message>
     <message>
         <source>per-layer &amp;sensitivity (W8, W4, W3)</source>
-        <translation type="unfinished" />
+        <translation>&amp;Empfindlichkeit pro Schicht (W8, W4, W3)</translation>
     </message>
     <message>
         <source>weight and activation s&amp;tatistics</source>
-        <translation type="unfinished" />
+        <translation>Gewichts- und Aktivierungs&amp;statistiken</translation>
     </message>
     <message>
         <source>Analyses:</source>
-        <translation type="unfinished" />
+        <translation>Analysen:</translation>
     </message>
     <message>
         <source>ExperimentSpec preview (JSON):</source>
-        <translation type="unfinished" />
+        <translation>ExperimentSpec-Vorschau (JSON):</translation>
     </message>
     <message>
         <source>&amp;Run</source>
@@ -803,57 +846,155 @@
     </message>
     <message numerus="yes">
         <source>%n run(s) will be queued.</source>
-        <translation type="unfinished">
-            <numerusform />
-            <numerusform />
-        </translation>
+        <translation>
+            <numerusform>%n Lauf wird eingereiht.</numerusform><numerusform>%n Läufe werden eingereiht.</numerusform></translation>
     </message>
     <message>
         <source>Invalid study: %1</source>
-        <translation type="unfinished" />
+        <translation>Ungültige Studie: %1</translation>
     </message>
 </context>
 <context>
-    <name>slmq::ui::QObject</name>
+    <name>QObject</name>
     <message>
         <source>Cannot export %1: %2</source>
-        <translation type="unfinished" />
+        <translation>%1 kann nicht exportiert werden: %2</translation>
     </message>
     <message>
         <source>Cannot export %1: folder %2 does not exist</source>
-        <translation type="unfinished" />
+        <translation>%1 kann nicht exportiert werden: Ordner %2 existiert nicht</translation>
     </message>
     <message>
         <source>size %1x%2 px is outside 16..20000 px</source>
-        <translation type="unfinished" />
+        <translation>Größe %1×%2 px liegt außerhalb von 16..20000 px</translation>
     </message>
     <message>
         <source>%1 DPI is outside 24..1200</source>
-        <translation type="unfinished" />
+        <translation>%1 DPI liegt außerhalb von 24..1200</translation>
     </message>
     <message>
         <source>Cannot write PNG %1 (is the folder writable?)</source>
-        <translation type="unfinished" />
+        <translation>PNG %1 kann nicht geschrieben werden (ist der Ordner beschreibbar?)</translation>
     </message>
     <message>
         <source>Exported by SLMQuant Workbench</source>
-        <translation type="unfinished" />
+        <translation>Exportiert von SLMQuant Workbench</translation>
     </message>
     <message>
         <source>Cannot write SVG %1 (is the folder writable?)</source>
-        <translation type="unfinished" />
+        <translation>SVG %1 kann nicht geschrieben werden (ist der Ordner beschreibbar?)</translation>
     </message>
     <message>
         <source>Cannot write SVG %1</source>
-        <translation type="unfinished" />
+        <translation>SVG %1 kann nicht geschrieben werden</translation>
     </message>
     <message>
         <source>Cannot write PDF %1: %2</source>
-        <translation type="unfinished" />
+        <translation>PDF %1 kann nicht geschrieben werden: %2</translation>
     </message>
     <message>
         <source>Cannot write PDF %1</source>
-        <translation type="unfinished" />
+        <translation>PDF %1 kann nicht geschrieben werden</translation>
+    </message>
+    <message>
+        <source>%1 by dataset</source>
+        <translation>%1 nach Datensatz</translation>
+    </message>
+    <message>
+        <source>SLMQuant Workbench report — %1</source>
+        <translation>SLMQuant-Workbench-Bericht — %1</translation>
+    </message>
+    <message>
+        <source>No workspace is open</source>
+        <translation>Kein Arbeitsbereich geöffnet</translation>
+    </message>
+    <message>
+        <source>None of the selected runs exists in %1</source>
+        <translation>Keiner der gewählten Läufe existiert in %1</translation>
+    </message>
+    <message>
+        <source>Runs</source>
+        <translation>Läufe</translation>
+    </message>
+    <message>
+        <source>Id</source>
+        <translation>ID</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <source>Method</source>
+        <translation>Methode</translation>
+    </message>
+    <message>
+        <source>Bits (W/A)</source>
+        <translation>Bits (W/A)</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <source>Finished</source>
+        <translation>Beendet</translation>
+    </message>
+    <message>
+        <source>Charts</source>
+        <translation>Diagramme</translation>
+    </message>
+    <message>
+        <source>Error:</source>
+        <translation>Fehler:</translation>
+    </message>
+    <message>
+        <source>No metrics stored.</source>
+        <translation>Keine Metriken gespeichert.</translation>
+    </message>
+    <message>
+        <source>Metric</source>
+        <translation>Metrik</translation>
+    </message>
+    <message>
+        <source>Dataset</source>
+        <translation>Datensatz</translation>
+    </message>
+    <message>
+        <source>Value</source>
+        <translation>Wert</translation>
+    </message>
+    <message>
+        <source>Std. error</source>
+        <translation>Std.-Fehler</translation>
+    </message>
+    <message>
+        <source>Experiment spec</source>
+        <translation>Experimentspezifikation</translation>
+    </message>
+    <message>
+        <source>Cannot write report %1: %2</source>
+        <translation>Bericht %1 kann nicht geschrieben werden: %2</translation>
+    </message>
+    <message>
+        <source>Cannot write report %1</source>
+        <translation>Bericht %1 kann nicht geschrieben werden</translation>
+    </message>
+    <message>
+        <source>perplexity</source>
+        <translation>Perplexity</translation>
+    </message>
+    <message>
+        <source>accuracy</source>
+        <translation>Genauigkeit</translation>
+    </message>
+    <message>
+        <source>normalised accuracy</source>
+        <translation>normalisierte Genauigkeit</translation>
+    </message>
+    <message>
+        <source>mean KL divergence vs FP</source>
+        <translation>mittlere KL-Divergenz zu FP</translation>
     </message>
 </context>
 <context>
@@ -880,11 +1021,11 @@
     </message>
     <message>
         <source>%1 s</source>
-        <translation type="unfinished" />
+        <translation>%1 s</translation>
     </message>
     <message>
         <source>Run %1: %2</source>
-        <translation type="unfinished" />
+        <translation>Lauf %1: %2</translation>
     </message>
     <message>
         <source>Name</source>
@@ -908,7 +1049,7 @@
     </message>
     <message>
         <source>PPL</source>
-        <translation type="unfinished" />
+        <translation>PPL</translation>
     </message>
     <message>
         <source>Time</source>
@@ -935,7 +1076,7 @@
     </message>
     <message>
         <source>Show runs of this model</source>
-        <translation type="unfinished" />
+        <translation>Läufe dieses Modells zeigen</translation>
     </message>
     <message>
         <source>any method</source>
@@ -943,7 +1084,7 @@
     </message>
     <message>
         <source>Show runs of this method</source>
-        <translation type="unfinished" />
+        <translation>Läufe dieser Methode zeigen</translation>
     </message>
     <message>
         <source>any bits</source>
@@ -951,7 +1092,7 @@
     </message>
     <message>
         <source>Show runs of this bit setting</source>
-        <translation type="unfinished" />
+        <translation>Läufe dieser Bit-Einstellung zeigen</translation>
     </message>
     <message>
         <source>any status</source>
@@ -959,175 +1100,183 @@
     </message>
     <message>
         <source>Show runs with this status</source>
-        <translation type="unfinished" />
+        <translation>Läufe mit diesem Status zeigen</translation>
     </message>
     <message numerus="yes">
         <source>&amp;Delete %n run(s)...</source>
-        <translation type="unfinished">
-            <numerusform />
-            <numerusform />
-        </translation>
+        <translation>
+            <numerusform>%n Lauf &amp;löschen...</numerusform><numerusform>%n Läufe &amp;löschen...</numerusform></translation>
     </message>
     <message>
         <source>Delete runs</source>
-        <translation type="unfinished" />
+        <translation>Läufe löschen</translation>
     </message>
     <message numerus="yes">
         <source>Delete %n run(s) and all their results from the workspace?</source>
-        <translation type="unfinished">
-            <numerusform />
-            <numerusform />
-        </translation>
+        <translation>
+            <numerusform>%n Lauf und alle seine Ergebnisse aus dem Arbeitsbereich löschen?</numerusform><numerusform>%n Läufe und alle ihre Ergebnisse aus dem Arbeitsbereich löschen?</numerusform></translation>
     </message>
 </context>
 <context>
     <name>slmq::ui::ScatterChart</name>
     <message>
         <source>Pareto front</source>
-        <translation type="unfinished" />
+        <translation>Pareto-Front</translation>
     </message>
     <message>
         <source>reference</source>
-        <translation type="unfinished" />
+        <translation>Referenz</translation>
     </message>
 </context>
 <context>
     <name>slmq::ui::SensitivityView</name>
     <message>
         <source>ΔPPL</source>
-        <translation type="unfinished" />
+        <translation>ΔPPL</translation>
     </message>
     <message>
         <source>KL divergence</source>
-        <translation type="unfinished" />
+        <translation>KL-Divergenz</translation>
     </message>
     <message>
         <source>output MSE</source>
-        <translation type="unfinished" />
+        <translation>Ausgabe-MSE</translation>
     </message>
     <message>
         <source>&amp;Run:</source>
-        <translation type="unfinished" />
+        <translation>&amp;Lauf:</translation>
     </message>
     <message>
         <source>Run whose sensitivity scan is shown</source>
-        <translation type="unfinished" />
+        <translation>Lauf, dessen Empfindlichkeitsscan gezeigt wird</translation>
     </message>
     <message>
         <source>&amp;Beside:</source>
-        <translation type="unfinished" />
+        <translation>&amp;Daneben:</translation>
     </message>
     <message>
         <source>A second run drawn beside it on the same colour scale</source>
-        <translation type="unfinished" />
+        <translation>Ein zweiter Lauf daneben auf derselben Farbskala</translation>
     </message>
     <message>
         <source>&amp;Setting:</source>
-        <translation type="unfinished" />
+        <translation>&amp;Einstellung:</translation>
     </message>
     <message>
         <source>Bit width of the scan</source>
-        <translation type="unfinished" />
+        <translation>Bitbreite des Scans</translation>
     </message>
     <message>
         <source>&amp;Metric:</source>
-        <translation type="unfinished" />
+        <translation>&amp;Metrik:</translation>
     </message>
     <message>
         <source>What was measured per unit</source>
-        <translation type="unfinished" />
+        <translation>Was pro Einheit gemessen wurde</translation>
     </message>
     <message>
         <source>Select a run with a sensitivity scan</source>
-        <translation type="unfinished" />
+        <translation>Einen Lauf mit Empfindlichkeitsscan auswählen</translation>
     </message>
     <message>
         <source>Click a cell to see that unit across settings</source>
-        <translation type="unfinished" />
+        <translation>Eine Zelle anklicken, um die Einheit über alle Einstellungen zu sehen</translation>
     </message>
     <message>
         <source>No unit selected</source>
-        <translation type="unfinished" />
+        <translation>Keine Einheit ausgewählt</translation>
     </message>
     <message>
         <source>No weight distribution recorded for this unit</source>
-        <translation type="unfinished" />
+        <translation>Für diese Einheit ist keine Gewichtsverteilung gespeichert</translation>
     </message>
     <message>
         <source>weight value</source>
-        <translation type="unfinished" />
+        <translation>Gewichtswert</translation>
     </message>
     <message>
         <source>count</source>
-        <translation type="unfinished" />
+        <translation>Anzahl</translation>
     </message>
     <message>
         <source>(none)</source>
-        <translation type="unfinished" />
+        <translation>(keiner)</translation>
     </message>
     <message>
         <source>W%1</source>
-        <translation type="unfinished" />
+        <translation>W%1</translation>
     </message>
     <message>
         <source>mode: all but this unit quantized</source>
-        <translation type="unfinished" />
+        <translation>Modus: alles außer dieser Einheit quantisiert</translation>
     </message>
     <message>
         <source>mode: only this unit quantized</source>
-        <translation type="unfinished" />
+        <translation>Modus: nur diese Einheit quantisiert</translation>
     </message>
     <message>
         <source>Layer %1, %2: %3 at every setting</source>
-        <translation type="unfinished" />
+        <translation>Schicht %1, %2: %3 bei jeder Einstellung</translation>
     </message>
 </context>
 <context>
     <name>slmq::ui::StoreAdapter</name>
     <message>
         <source>Cannot open workspace %1: %2</source>
-        <translation type="unfinished" />
+        <translation>Arbeitsbereich %1 kann nicht geöffnet werden: %2</translation>
     </message>
 </context>
 <context>
     <name>main</name>
     <message>
         <source>Quantize small language models and see what it does.</source>
-        <translation type="unfinished" />
+        <translation>Kleine Sprachmodelle quantisieren und die Wirkung sehen.</translation>
     </message>
     <message>
         <source>Open the workspace store at &lt;path&gt; (created if missing).</source>
-        <translation type="unfinished" />
+        <translation>Den Arbeitsbereich unter &lt;path&gt; öffnen (wird bei Bedarf angelegt).</translation>
     </message>
     <message>
         <source>Workspace</source>
-        <translation type="unfinished" />
+        <translation>Arbeitsbereich</translation>
+    </message>
+    <message>
+        <source>User-interface language (de, zh_CN, en); default: the setting, else the system locale.</source>
+        <translation>Sprache der Oberfläche (de, zh_CN, en); Vorgabe: die Einstellung, sonst die Systemsprache.</translation>
+    </message>
+    <message>
+        <source>Start the default study on smol-ref when the workspace holds no runs.</source>
+        <translation>Die Standardstudie auf smol-ref starten, wenn der Arbeitsbereich keine Läufe enthält.</translation>
+    </message>
+    <message>
+        <source>Open every view once on an in-memory store and exit (0 = all worked).</source>
+        <translation>Jede Ansicht einmal auf einem Speicher im Arbeitsspeicher öffnen und beenden (0 = alles funktionierte).</translation>
     </message>
 </context>
 <context>
-    <name>slmq::ui::F</name>
+    <name>slmq::ui::StoreAdapter</name>
     <message>
         <source>%1 failed: %2</source>
-        <translation type="unfinished" />
+        <translation>%1 fehlgeschlagen: %2</translation>
     </message>
 </context>
 <context>
     <name>slmq::ui::ModelCatalog</name>
     <message>
         <source>%1 does not exist</source>
-        <translation type="unfinished" />
+        <translation>%1 existiert nicht</translation>
     </message>
     <message>
         <source>%1 holds pytorch_model.bin (a pickle, which is never loaded); convert the model to safetensors</source>
-        <translation type="unfinished" />
+        <translation>%1 enthält pytorch_model.bin (ein Pickle, das nie geladen wird); das Modell nach safetensors konvertieren</translation>
     </message>
     <message>
         <source>%1 is not a model directory (needs config.json and *.safetensors, or a .gguf file)</source>
-        <translation type="unfinished" />
+        <translation>%1 ist kein Modellverzeichnis (braucht config.json und *.safetensors oder eine .gguf-Datei)</translation>
     </message>
     <message>
         <source>%1 is not a model file (expected a directory with safetensors, or .gguf)</source>
-        <translation type="unfinished" />
+        <translation>%1 ist keine Modelldatei (erwartet: ein Verzeichnis mit safetensors oder .gguf)</translation>
     </message>
 </context>
 </TS>

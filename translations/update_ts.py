@@ -10,10 +10,15 @@ import subprocess
 import sys
 import xml.etree.ElementTree as ET
 
-UNQUALIFIED_OK = {"main"}  # contexts that really have no namespace
+sys.path.insert(0, "translations")
+import catalog  # noqa: E402  (every other string)
+
+UNQUALIFIED_OK = {"main", "QObject"}  # contexts that really have no namespace
+# lupdate also misreads a few member templates as classes: their strings belong to these contexts.
+MISREAD = {"F": "StoreAdapter"}
 
 # Translations (German, Simplified Chinese) of the strings a user meets first: menus, actions,
-# docks, tabs, run-list columns and filters, job states. Others stay unfinished (English).
+# docks, tabs, run-list columns and filters, job states. Everything else is in catalog.py.
 T = {
     "&File": ("&Datei", "文件(&F)"),
     "&Study": ("&Studie", "研究(&S)"),
@@ -79,14 +84,23 @@ def main():
         tree = ET.parse(path)
         for ctx in tree.getroot().iter("context"):
             name = ctx.find("name")
-            if name.text not in UNQUALIFIED_OK and "::" not in name.text:
-                name.text = "slmq::ui::" + name.text
+            base = name.text[10:] if name.text.startswith("slmq::ui::") else name.text
+            base = MISREAD.get(base, base)
+            name.text = base if base in UNQUALIFIED_OK or "::" in base else "slmq::ui::" + base
             for msg in ctx.iter("message"):
                 src = msg.find("source").text
                 tr = msg.find("translation")
-                if src in T and msg.get("numerus") != "yes":
-                    tr.text = T[src][lang]
-                    tr.attrib.pop("type", None)
+                text = T[src][lang] if src in T else catalog.T.get(src, (None, None))[lang]
+                if text is None:
+                    continue
+                if msg.get("numerus") == "yes":
+                    for form in list(tr):
+                        tr.remove(form)
+                    for f in text:
+                        ET.SubElement(tr, "numerusform").text = f
+                else:
+                    tr.text = text
+                tr.attrib.pop("type", None)
         tree.write(path, encoding="utf-8", xml_declaration=True)
     return 0
 

@@ -33,20 +33,34 @@ MainActions::MainActions(QMainWindow* w)
                     QKeySequence(QStringLiteral("Ctrl+Shift+N")))),
       defaultStudy(make(w, "actionDefaultStudy", tr("Run the &default study"),
                         tr("FP, RTN W8A8, SmoothQuant W8A8, GPTQ W4A16 and a sensitivity "
-                           "grid on smol-ref"))),
+                           "grid on smol-ref"),
+                        QKeySequence(QStringLiteral("Ctrl+Shift+D")))),
       cancelAllJobs(make(w, "actionCancelAllJobs", tr("&Cancel all jobs"),
-                         tr("Stop the running job and empty the queue"))),
+                         tr("Stop the running job and empty the queue"),
+                         QKeySequence(QStringLiteral("Ctrl+Shift+X")))),
       resetLayout(make(w, "actionResetLayout", tr("&Reset layout"),
-                       tr("Put every dock back where it started"))),
+                       tr("Put every dock back where it started"),
+                       QKeySequence(QStringLiteral("Ctrl+Shift+L")))),
+      showSensitivity(make(w, "actionShowSensitivity", tr("&Sensitivity view"),
+                           tr("Show the per-layer sensitivity heatmaps"),
+                           QKeySequence(QStringLiteral("Ctrl+1")))),
+      showDistributions(make(w, "actionShowDistributions", tr("&Distributions view"),
+                             tr("Show weight and activation distributions"),
+                             QKeySequence(QStringLiteral("Ctrl+2")))),
+      showComparison(make(w, "actionShowComparison", tr("&Comparison view"),
+                          tr("Compare the selected runs' metrics"),
+                          QKeySequence(QStringLiteral("Ctrl+3")))),
       exportChart(make(w, "actionExportChart", tr("Export &chart..."),
                        tr("Export the chart under focus as PNG, SVG or PDF"),
                        QKeySequence(QStringLiteral("Ctrl+E")))),
       exportChartData(make(w, "actionExportChartData", tr("Export chart &data..."),
-                           tr("Export the data of the chart under focus as CSV"))),
+                           tr("Export the data of the chart under focus as CSV"),
+                           QKeySequence(QStringLiteral("Ctrl+Shift+E")))),
       exportReport(make(w, "actionExportReport", tr("Export &report..."),
                         tr("Write an HTML or PDF report of the selected runs"),
                         QKeySequence(QStringLiteral("Ctrl+R")))),
-      about(make(w, "actionAbout", tr("&About SLMQuant Workbench"), tr("Version and licence"))),
+      about(make(w, "actionAbout", tr("&About SLMQuant Workbench"), tr("Version and licence"),
+                 QKeySequence::HelpContents)),
       aboutQt(make(w, "actionAboutQt", tr("About &Qt"), tr("Qt version"))) {
   quit->setMenuRole(QAction::QuitRole);
   about->setMenuRole(QAction::AboutRole);
@@ -71,6 +85,8 @@ void MainActions::buildMenus(QMainWindow* w, const QList<QAction*>& viewToggles)
 
   viewMenu = bar->addMenu(tr("&View"));
   viewMenu->setObjectName(QStringLiteral("menuView"));
+  viewMenu->addActions({showSensitivity, showDistributions, showComparison});
+  viewMenu->addSeparator();
   viewMenu->addActions(viewToggles);
   viewMenu->addSeparator();
   viewMenu->addAction(resetLayout);

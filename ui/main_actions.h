@@ -32,6 +32,9 @@ struct MainActions {
   QAction* cancelAllJobs;
   // View
   QAction* resetLayout;
+  QAction* showSensitivity;  ///< Ctrl+1..3: switch the view tabs
+  QAction* showDistributions;
+  QAction* showComparison;
   // Export
   QAction* exportChart;
   QAction* exportChartData;

@@ -1,6 +1,7 @@
 // MainWindow: wiring of docks, views, actions and the workspace; see main_window.h.
 #include "ui/main_window.h"
 
+#include <QAction>
 #include <QApplication>
 #include <QCloseEvent>
 #include <QFileDialog>
@@ -23,6 +24,7 @@
 #include "ui/models/model_list_model.h"
 #include "ui/docks/runs_dock.h"
 #include "ui/main_actions.h"
+#include "ui/report/report_writer.h"
 #include "ui/store/store_adapter.h"
 #include "ui/views/comparison_view.h"
 #include "ui/views/distribution_view.h"
@@ -50,6 +52,10 @@ MainWindow::MainWindow(QWidget* parent)
 
   createDocks();
   createViews();
+  // Keyboard: dock toggles on Ctrl+Alt+<initial>, views on Ctrl+1..3 (MainActions).
+  m_modelsDock->toggleViewAction()->setShortcut(QKeySequence(QStringLiteral("Ctrl+Alt+M")));
+  m_runsDock->toggleViewAction()->setShortcut(QKeySequence(QStringLiteral("Ctrl+Alt+R")));
+  m_jobsDock->toggleViewAction()->setShortcut(QKeySequence(QStringLiteral("Ctrl+Alt+J")));
   m_actions->buildMenus(this, {m_modelsDock->toggleViewAction(), m_runsDock->toggleViewAction(),
                                m_jobsDock->toggleViewAction()});
   connectActions();
@@ -135,6 +141,12 @@ void MainWindow::connectActions() {
     m_runsDock->show();
     m_jobsDock->show();
   });
+  connect(a.showSensitivity, &QAction::triggered, this,
+          [this] { m_tabs->setCurrentWidget(m_sensitivity); });
+  connect(a.showDistributions, &QAction::triggered, this,
+          [this] { m_tabs->setCurrentWidget(m_distributions); });
+  connect(a.showComparison, &QAction::triggered, this,
+          [this] { m_tabs->setCurrentWidget(m_comparison); });
   connect(a.newStudy, &QAction::triggered, this, &MainWindow::newStudyWithDialog);
   connect(a.defaultStudy, &QAction::triggered, this, &MainWindow::startDefaultStudy);
   connect(a.cancelAllJobs, &QAction::triggered, m_jobs, &JobController::cancelAll);
@@ -157,6 +169,7 @@ void MainWindow::connectActions() {
   });
   connect(a.exportChartData, &QAction::triggered, this,
           [exportCurrent] { exportCurrent(QStringLiteral("csv")); });
+  connect(a.exportReport, &QAction::triggered, this, &MainWindow::exportReportWithDialog);
   connect(a.about, &QAction::triggered, this, &MainWindow::showAbout);
   connect(a.aboutQt, &QAction::triggered, qApp, &QApplication::aboutQt);
 }
@@ -222,6 +235,37 @@ bool MainWindow::startDefaultStudy() {
     return false;
   }
   return true;
+}
+
+bool MainWindow::exportReport(const QString& path) {
+  const QVector<qint64> ids = m_runsDock->selectedRunIds();
+  if (ids.isEmpty()) {
+    statusBar()->showMessage(tr("Select one or more runs in the Runs panel first"), 8000);
+    return false;
+  }
+  QString error;
+  const ReportData data = collectReport(*m_store, QList<qint64>(ids.begin(), ids.end()), &error);
+  const bool ok = error.isEmpty() && (path.endsWith(QStringLiteral(".pdf"), Qt::CaseInsensitive)
+                                          ? exportReportPdf(data, path, &error)
+                                          : exportReportHtml(data, path, &error));
+  statusBar()->showMessage(
+      ok ? tr("Report of %n run(s) written to %1", nullptr, static_cast<int>(data.runs.size()))
+               .arg(path)
+         : error,
+      8000);
+  return ok;
+}
+
+void MainWindow::exportReportWithDialog() {
+  if (m_runsDock->selectedRunIds().isEmpty()) {
+    statusBar()->showMessage(tr("Select one or more runs in the Runs panel first"), 8000);
+    return;
+  }
+  const QString path =
+      QFileDialog::getSaveFileName(this, tr("Export report"), QStringLiteral("report.html"),
+                                   tr("HTML report (*.html);;PDF report (*.pdf)"));
+  if (!path.isEmpty() && !exportReport(path))
+    QMessageBox::warning(this, tr("Export report"), statusBar()->currentMessage());
 }
 
 void MainWindow::updateTitle() {

@@ -42,6 +42,9 @@ class MainWindow : public QMainWindow {
   bool startDefaultStudy();
   /// Opens the new-study dialog; queues its runs when accepted.
   void newStudyWithDialog();
+  /// Writes a report of the runs selected in the runs dock to `path`: PDF when it ends in .pdf,
+  /// else HTML. Returns false with the reason in the status bar (no selection, unwritable file).
+  bool exportReport(const QString& path);
   RunsDock* runsDock() const { return m_runsDock; }
   ModelsDock* modelsDock() const { return m_modelsDock; }
   QTabWidget* viewTabs() const { return m_tabs; }
@@ -67,6 +70,7 @@ class MainWindow : public QMainWindow {
   void newWorkspaceWithDialog();
   void openWorkspaceWithDialog();
   void showAbout();
+  void exportReportWithDialog();
 
   StoreAdapter* m_store = nullptr;
   std::unique_ptr<MainActions> m_actions;

@@ -6,7 +6,7 @@
 #include <QFileInfo>
 #include <QSaveFile>
 
-#include "core/quant/quant_spec.h"
+#include "core/jobs/demo_study.h"
 #include "ui/jobs/job_controller.h"
 
 namespace slmq::ui {
@@ -40,40 +40,11 @@ QList<int> queueStudy(JobController& jobs, const std::vector<core::ExperimentSpe
 }
 
 std::vector<core::ExperimentSpec> defaultStudySpecs(const QString& modelPath) {
-  core::ExperimentSpec base;
-  base.model = modelPath.toStdString();
-  core::PerplexityEval ppl;
-  ppl.texts = {"text/wikitext2_test.txt"};
-  ppl.max_chunks = 16;
-  base.evaluations.perplexity = ppl;
-  base.evaluations.tasks = {{"arc_easy", 200}};
-  base.analyses.stats = core::StatsSpec{};
-  core::CalibrationSpec calib;
-  calib.file = "text/wikitext2_valid.txt";
-  calib.n_samples = 32;
-  auto quantized = [&](const char* name, const char* method, const char* setting) {
-    core::ExperimentSpec s = base;
-    s.name = std::string(name) + " smol-ref";
-    s.methods = {core::MethodStep{method, nlohmann::json::object()}};
-    s.quant = core::QuantSpec::parse(setting).toJson();
-    s.calibration = calib;
-    return s;
-  };
-  std::vector<core::ExperimentSpec> out;
-  core::ExperimentSpec fp = base;
-  fp.name = "FP smol-ref";
-  out.push_back(fp);
-  out.push_back(quantized("RTN W8A8", "rtn", "w8a8"));
-  out.push_back(quantized("SmoothQuant W8A8", "smoothquant", "w8a8"));
-  out.push_back(quantized("GPTQ W4A16 g128", "gptq", "w4a16 g128 asym"));
-  core::ExperimentSpec sens = quantized("RTN sensitivity", "rtn", "w4a16 g128 asym");
-  sens.evaluations = {};
-  core::SensitivitySpec sp;
-  sp.text = "text/wikitext2_valid.txt";
-  sp.max_chunks = 2;
-  sens.analyses.sensitivity = sp;
-  out.push_back(sens);
-  return out;
+  // The same study as `slmq demo` (core/jobs/demo_study.h), one `slmq run` job per spec so each
+  // run gets its own row, progress and Cancel button in the jobs dock.
+  core::DemoOptions options;
+  options.model = modelPath.toStdString();
+  return core::demoStudySpecs(options);
 }
 
 }  // namespace slmq::ui

@@ -20,9 +20,9 @@ QList<int> queueStudy(JobController& jobs, const std::vector<core::ExperimentSpe
 /// The arguments of the `slmq` command line that runs `specPath` into `workspacePath`.
 QStringList runArguments(const QString& specPath, const QString& workspacePath);
 
-/// The default study on smol-ref (issue 7): FP, RTN W8A8, SmoothQuant W8A8, GPTQ W4A16 g128 and
-/// an RTN sensitivity grid at W8/W4/W3, with perplexity on WikiText-2 (16 chunks) and ARC-Easy
-/// (200 items). `modelPath` is the smol-ref directory.
+/// The default study: core's demo study (core::demoStudySpecs — sensitivity grid, FP, RTN W8A8,
+/// SmoothQuant W8A8, RTN W4A16 g128, GPTQ W4A16 g128 with bounded perplexity, tasks, KLD and
+/// bench) on `modelPath` (the smol-ref directory), the same runs `slmq demo` makes.
 std::vector<core::ExperimentSpec> defaultStudySpecs(const QString& modelPath);
 
 }  // namespace slmq::ui
