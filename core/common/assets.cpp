@@ -28,6 +28,8 @@ bool assetExists(const std::string& relative) {
   return std::filesystem::exists(assetsRoot() / relative, ec);
 }
 
-const char* versionString() noexcept { return SLMQ_VERSION; }
+const char* versionString() noexcept {
+  return SLMQ_VERSION;
+}
 
 }  // namespace slmq::core

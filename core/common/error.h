@@ -9,22 +9,22 @@ namespace slmq::core {
 
 /// What kind of failure an Error reports; lets callers (CLI exit codes, GUI dialogs) react.
 enum class ErrorKind {
-  InvalidInput,   ///< a file or argument is malformed, truncated or inconsistent
-  Unsupported,    ///< well-formed but uses a feature/architecture we do not implement
-  NotFound,       ///< a file, tensor, run or asset does not exist
-  Resource,       ///< not enough memory/disk, or a size beyond sane limits
-  Cancelled,      ///< the progress callback asked to stop
-  Store,          ///< the SQLite store failed
-  Internal,       ///< a bug: an invariant did not hold
+  InvalidInput,  ///< a file or argument is malformed, truncated or inconsistent
+  Unsupported,   ///< well-formed but uses a feature/architecture we do not implement
+  NotFound,      ///< a file, tensor, run or asset does not exist
+  Resource,      ///< not enough memory/disk, or a size beyond sane limits
+  Cancelled,     ///< the progress callback asked to stop
+  Store,         ///< the SQLite store failed
+  Internal,      ///< a bug: an invariant did not hold
 };
 
 /// The one exception type core throws. `what()` is the full, user-facing message.
 class Error : public std::runtime_error {
-public:
+ public:
   Error(ErrorKind kind, const std::string& message) : std::runtime_error(message), m_kind(kind) {}
   ErrorKind kind() const noexcept { return m_kind; }
 
-private:
+ private:
   ErrorKind m_kind;
 };
 

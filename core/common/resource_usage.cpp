@@ -29,9 +29,15 @@ double nowSeconds() {
 
 }  // namespace
 
-std::uint64_t peakResidentBytes() { return readProcKb("/proc/self/status", "VmHWM:"); }
-std::uint64_t currentResidentBytes() { return readProcKb("/proc/self/status", "VmRSS:"); }
-std::uint64_t availableMemoryBytes() { return readProcKb("/proc/meminfo", "MemAvailable:"); }
+std::uint64_t peakResidentBytes() {
+  return readProcKb("/proc/self/status", "VmHWM:");
+}
+std::uint64_t currentResidentBytes() {
+  return readProcKb("/proc/self/status", "VmRSS:");
+}
+std::uint64_t availableMemoryBytes() {
+  return readProcKb("/proc/meminfo", "MemAvailable:");
+}
 
 bool resetPeakResident() {
   std::ofstream out("/proc/self/clear_refs");
@@ -50,8 +56,14 @@ double processCpuSeconds() {
 ResourceMeter::ResourceMeter() : m_wallStart(nowSeconds()), m_cpuStart(processCpuSeconds()) {
   resetPeakResident();
 }
-double ResourceMeter::wallSeconds() const { return nowSeconds() - m_wallStart; }
-double ResourceMeter::cpuSeconds() const { return processCpuSeconds() - m_cpuStart; }
-std::uint64_t ResourceMeter::peakBytes() const { return peakResidentBytes(); }
+double ResourceMeter::wallSeconds() const {
+  return nowSeconds() - m_wallStart;
+}
+double ResourceMeter::cpuSeconds() const {
+  return processCpuSeconds() - m_cpuStart;
+}
+std::uint64_t ResourceMeter::peakBytes() const {
+  return peakResidentBytes();
+}
 
 }  // namespace slmq::core

@@ -20,7 +20,7 @@ std::uint64_t availableMemoryBytes();
 
 /// Measures a span: wall seconds, CPU seconds and peak RSS within it.
 class ResourceMeter {
-public:
+ public:
   /// Starts measuring now (resets the peak counter if the kernel allows).
   ResourceMeter();
   double wallSeconds() const;
@@ -28,7 +28,7 @@ public:
   /// Peak RSS since construction if the counter could be reset, else the process peak.
   std::uint64_t peakBytes() const;
 
-private:
+ private:
   double m_wallStart;
   double m_cpuStart;
 };

@@ -11,7 +11,7 @@ namespace slmq::core {
 /// what you need. Matrices are [rows, features] where rows = batch·tokens of the current call
 /// (row r is sequence r / tokens, position r % tokens). Called on the thread running the forward.
 class ForwardHooks {
-public:
+ public:
   virtual ~ForwardHooks() = default;
   /// Residual stream entering block `block`, [rows, hidden]. May modify (sequential calibration).
   virtual void blockInput(int block, MatrixRM& hidden) {}

@@ -12,7 +12,7 @@ std::filesystem::path asset(const std::string& relative);
 
 /// A fresh, empty temporary directory removed when the object goes out of scope.
 class TempDir {
-public:
+ public:
   TempDir();
   ~TempDir();
   TempDir(const TempDir&) = delete;
@@ -20,7 +20,7 @@ public:
   const std::filesystem::path& path() const { return m_path; }
   std::filesystem::path operator/(const std::string& name) const { return m_path / name; }
 
-private:
+ private:
   std::filesystem::path m_path;
 };
 

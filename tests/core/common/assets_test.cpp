@@ -22,7 +22,10 @@ TEST(Assets, EnvironmentOverridesDefault) {
     EXPECT_EQ(e.kind(), core::ErrorKind::NotFound);
     EXPECT_NE(std::string(e.what()).find((dir.path() / "models/none").string()), std::string::npos);
   }
-  if (old) setenv("SLMQ_ASSETS", saved.c_str(), 1); else unsetenv("SLMQ_ASSETS");
+  if (old)
+    setenv("SLMQ_ASSETS", saved.c_str(), 1);
+  else
+    unsetenv("SLMQ_ASSETS");
 }
 
 TEST(Assets, DefaultRootHoldsTheSharedModels) {
