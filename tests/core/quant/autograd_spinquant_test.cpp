@@ -7,7 +7,9 @@
 #include <random>
 
 #include "core/common/compute_threads.h"
+#include "core/common/error.h"
 #include "core/quant/methods/spinquant.h"
+#include "core/quant/quantize.h"
 #include "core/quant/rotation/rotation.h"
 
 namespace {
@@ -133,6 +135,20 @@ TEST(SpinQuantGrad, CayleyStepStaysOrthogonalAndDescends) {
     EXPECT_LT((r * r.transpose() - MatD::Identity(6, 6)).cwiseAbs().maxCoeff(), 1e-10);
   }
   EXPECT_LT((r - q).squaredNorm(), 0.5 * f0);
+}
+
+}  // namespace
+
+namespace {
+
+TEST(SpinQuantPipeline, MethodListsWithLearnedMethods) {
+  using slmq::core::parseMethods;
+  EXPECT_EQ(parseMethods("spinquant"), (std::vector<std::string>{"spinquant", "rtn"}));
+  EXPECT_EQ(parseMethods("gptq,spinquant"), (std::vector<std::string>{"spinquant", "gptq"}));
+  EXPECT_EQ(parseMethods("omniquant"), (std::vector<std::string>{"omniquant"}));
+  EXPECT_THROW(parseMethods("omniquant,gptq"), slmq::core::Error);
+  EXPECT_THROW(parseMethods("omniquant,rtn"), slmq::core::Error);
+  EXPECT_THROW(parseMethods("spinquant,smoothquant"), slmq::core::Error);
 }
 
 }  // namespace
