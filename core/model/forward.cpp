@@ -45,41 +45,58 @@ void rmsNorm(const MatrixRM& x, const VectorF& w, float eps, MatrixRM& out) {
 }
 
 // ---- Linear -------------------------------------------------------------------------------------
-// y [rows, out] = x [rows, in] · Wᵀ, W [out, in]. The output features are split across threads,
-// each running Eigen's single-threaded kernel on its own slice of W: one join per product and no
-// spinning inside Eigen's threaded GEMM (which degrades badly when the cores are shared). With
-// few rows (decode) the product is memory-bound and this streams W in parallel, which Eigen's
-// matrix-vector path would not do.
+// y [rows, out] = x [rows, in] · Wᵀ, W [out, in]. The output features are cut into tiles whose
+// widths depend on the shape only, never on the thread count, and each tile is one
+// single-threaded Eigen product x · W[c0:c0+len]ᵀ. Eigen's per-element summation order depends on
+// the product's shape and the element's place in it (its GEMM kernel treats the last columns of a
+// call differently), so a split by thread count made the logits differ between 1, 2 and 3
+// threads; fixed tiles make them bit-identical. Threads take whole tiles: one join per group of
+// products and no spinning inside Eigen's threaded GEMM (which degrades badly when the cores are
+// shared). With few rows (decode) the product is memory-bound and the tiles stream W in parallel.
 struct Product {
   const MatrixRM* x;  // [rows, in]
   const MatrixRM* w;  // [out, in]
   MatrixRM* y;        // [rows, out]
 };
 
-// Several products in one parallel region (q/k/v share it, as do gate/up): thread t computes
-// slice t of every output, so a decode step pays one join per group instead of one per product.
+/// Tile width for `out` output features: at least 128 columns, at most 16 tiles, multiples of 16.
+Eigen::Index tileWidth(Eigen::Index out) {
+  return std::max<Eigen::Index>(128, ((out + 15) / 16 + 15) / 16 * 16);
+}
+
+// Several products in one parallel region (q/k/v share it, as do gate/up), so a decode step pays
+// one join per group instead of one per product.
 void matmulTransposedMany(const std::vector<Product>& ps) {
-  const int nt = computeThreads();
+  struct Tile {
+    const Product* p;
+    Eigen::Index c0, len;
+  };
+  std::vector<Tile> tiles;
   double flops = 0;
   for (const auto& p : ps) {
     p.y->resize(p.x->rows(), p.w->rows());
     flops += 2.0 * double(p.x->rows()) * double(p.w->rows()) * double(p.w->cols());
+    const Eigen::Index out = p.w->rows(), width = tileWidth(out);
+    for (Eigen::Index c0 = 0; c0 < out; c0 += width)
+      tiles.push_back({&p, c0, std::min(width, out - c0)});
   }
-  if (nt == 1 || flops < 2e5) {
-    for (const auto& p : ps) p.y->noalias() = *p.x * p.w->transpose();
+  auto run = [](const Tile& t) {
+    // A single-threaded product: inside a parallel region Eigen does not start threads, and
+    // outside one (nt == 1, or a product too small for Eigen to split) it runs on one as well.
+    t.p->y->middleCols(t.c0, t.len).noalias() =
+        *t.p->x * t.p->w->middleRows(t.c0, t.len).transpose();
+  };
+  // With more than one compute thread the tiles always run inside a parallel region (even when
+  // there are fewer tiles than threads), so that Eigen never runs a tile with its own threads
+  // and thread-count-dependent blocking.
+  const int nt = computeThreads();
+  if (nt <= 1 || flops < 2e5) {
+    for (const Tile& t : tiles) run(t);
     return;
   }
-#pragma omp parallel num_threads(nt)
-  {
-    const int t = omp_get_thread_num(), n = omp_get_num_threads();
-    for (const auto& p : ps) {
-      const Eigen::Index out = p.w->rows();
-      const Eigen::Index chunk = ((out + n - 1) / n + 15) / 16 * 16;
-      const Eigen::Index c0 = std::min<Eigen::Index>(out, t * chunk);
-      const Eigen::Index len = std::min<Eigen::Index>(chunk, out - c0);
-      if (len > 0) p.y->middleCols(c0, len).noalias() = *p.x * p.w->middleRows(c0, len).transpose();
-    }
-  }
+  const int n = int(tiles.size());
+#pragma omp parallel for num_threads(nt) schedule(dynamic)
+  for (int i = 0; i < n; ++i) run(tiles[std::size_t(i)]);
 }
 
 void matmulTransposed(const MatrixRM& x, const MatrixRM& w, MatrixRM& y) {
@@ -138,9 +155,15 @@ void attention(const MatrixRM& q, const float* k, const float* v, Eigen::Index k
   const int group = H / KVH;
   const float scale = 1.0f / std::sqrt(float(hd));  // transformers: head_dim ** -0.5
   const Eigen::Index qCols = q.cols();
+  // Scores rows are padded to whole SIMD-alignment units and the buffer is Eigen-aligned, so every
+  // row starts on an aligned address: Eigen's vectorised exp and sum peel their first elements to
+  // reach alignment, and a malloc'd buffer (16-byte aligned, sometimes more) made the softmax —
+  // and hence the logits — differ between identical calls.
+  constexpr Eigen::Index kAlignFloats = std::max<Eigen::Index>(1, EIGEN_MAX_ALIGN_BYTES / 4);
+  const Eigen::Index ld = (Eigen::Index(S) + kAlignFloats - 1) / kAlignFloats * kAlignFloats;
 #pragma omp parallel num_threads(computeThreads())
   {
-    std::vector<float> buf(std::size_t(std::min(T, kQueryBlock)) * std::size_t(S));
+    MatrixRM buf(std::min(T, kQueryBlock), ld);  // Eigen allocation: EIGEN_MAX_ALIGN_BYTES aligned
 #pragma omp for collapse(2) schedule(dynamic)
     for (int b = 0; b < batch; ++b)
       for (int h = 0; h < H; ++h) {
@@ -156,7 +179,7 @@ void attention(const MatrixRM& q, const float* k, const float* v, Eigen::Index k
         for (int t0 = 0; t0 < T; t0 += kQueryBlock) {
           const int tn = std::min(kQueryBlock, T - t0);
           const int keys = past + t0 + tn;  // keys visible to the block's last query
-          Eigen::Map<MatrixRM> scores(buf.data(), tn, keys);
+          StridedMap scores(buf.data(), tn, keys, Eigen::OuterStride<>(ld));
           scores.noalias() = Q.middleRows(t0, tn) * K.topRows(keys).transpose();
           for (int i = 0; i < tn; ++i) {
             const int visible = past + t0 + i + 1;
