@@ -56,7 +56,9 @@ BpeModel::BpeModel(TokenIdMap vocab, const std::vector<std::pair<std::string, st
   const auto prefixLen = m_options.continuingSubwordPrefix.size();
   m_merges.reserve(merges.size());
   for (std::size_t rank = 0; rank < merges.size(); ++rank) {
-    const auto& [a, b] = merges[rank];
+    // Named references, not a structured binding: clang 14 (the fuzz build) cannot capture those.
+    const std::string& a = merges[rank].first;
+    const std::string& b = merges[rank].second;
     auto missing = [&](const std::string& t) {
       return Error(ErrorKind::InvalidInput, where + ": merge " + std::to_string(rank) + " (\"" + a +
                                                 "\" \"" + b + "\") references token \"" + t +
