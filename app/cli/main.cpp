@@ -9,6 +9,7 @@
 
 #include "app/cli/command.h"
 #include "core/common/assets.h"
+#include "core/common/compute_threads.h"
 #include "core/common/error.h"
 
 namespace slmq::cli {
@@ -73,6 +74,9 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"auto", "jsonl", "text"}));
   app.set_version_flag("--version", std::string("slmq ") + slmq::core::versionString());
   app.fallthrough();
+  // Runs after every option (wherever it stood on the line) is parsed and before the
+  // subcommand's callback: the compute thread count is process-wide (Eigen, OpenMP).
+  app.parse_complete_callback([&global] { slmq::core::setComputeThreads(global.threads); });
   for (auto& setup : slmq::cli::registeredCommands()) setup(app, global);
   try {
     app.parse(argc, argv);
