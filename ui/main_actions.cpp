@@ -27,7 +27,11 @@ MainActions::MainActions(QMainWindow* w)
       addModel(make(w, "actionAddModel", tr("&Add model..."),
                     tr("Add a Hugging Face model directory or a GGUF file"),
                     QKeySequence(QStringLiteral("Ctrl+M")))),
-      quit(make(w, "actionQuit", tr("&Quit"), tr("Quit the workbench"), QKeySequence::Quit)),
+      // QKeySequence::Quit is empty on platforms without a theme (offscreen, some window
+      // managers): fall back to Ctrl+Q so the action always has a shortcut.
+      quit(make(w, "actionQuit", tr("&Quit"), tr("Quit the workbench"),
+                QKeySequence(QKeySequence::Quit).isEmpty() ? QKeySequence(QStringLiteral("Ctrl+Q"))
+                                                           : QKeySequence(QKeySequence::Quit))),
       newStudy(make(w, "actionNewStudy", tr("&New study..."),
                     tr("Set up and run a quantization study"),
                     QKeySequence(QStringLiteral("Ctrl+Shift+N")))),

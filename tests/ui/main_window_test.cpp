@@ -1,6 +1,7 @@
 // QtTest of the main window skeleton (issue 2): title, menus, the run-list dock reading a real
 // store, the models dock offering the shared assets, remembered layout, and a screenshot.
 #include <QDockWidget>
+#include <QTabWidget>
 #include <QMenuBar>
 #include <QSettings>
 #include <QStandardPaths>
@@ -13,6 +14,9 @@
 #include "core/store/store.h"
 #include "tests/ui/ui_test_support.h"
 #include "ui/docks/models_dock.h"
+#include "ui/views/comparison_view.h"
+#include "ui/views/distribution_view.h"
+#include "ui/views/sensitivity_view.h"
 #include "ui/docks/runs_dock.h"
 #include "ui/main_actions.h"
 #include "ui/main_window.h"
@@ -75,6 +79,7 @@ class MainWindowTest : public QObject {
     QSettings().clear();
   }
   void titleMenusAndRunList();
+  void keyboardShortcuts();
   void runFilters();
   void badWorkspaceKeepsWindowUsable();
   void layoutIsRemembered();
@@ -214,6 +219,51 @@ void MainWindowTest::layoutIsRemembered() {
   again.actions().resetLayout->trigger();
   QVERIFY(!again.modelsDock()->isHidden());
   again.close();
+}
+
+void MainWindowTest::keyboardShortcuts() {
+  ui::MainWindow w;
+  w.show();
+  QVERIFY(QTest::qWaitForWindowExposed(&w));
+  w.activateWindow();
+  QVERIFY(QTest::qWaitForWindowActive(&w));
+  // Every menu action except "About Qt" has a shortcut, and no two share one.
+  QSet<QString> seen;
+  for (QAction* menu : w.menuBar()->actions())
+    for (QAction* a : menu->menu()->actions()) {
+      if (a->isSeparator() || a->objectName() == "actionAboutQt") continue;
+      const QString key = a->shortcut().toString();
+      QVERIFY2(!key.isEmpty(), qPrintable(a->text() + " has no shortcut"));
+      QVERIFY2(!seen.contains(key), qPrintable(key + " used twice"));
+      seen.insert(key);
+    }
+  QVERIFY(seen.size() >= 17);
+  // Ctrl+1..3 switch views; Ctrl+Alt+J toggles the jobs dock.
+  QTest::keySequence(&w, QKeySequence("Ctrl+3"));
+  QCOMPARE(w.viewTabs()->currentWidget(), static_cast<QWidget*>(w.comparisonView()));
+  QTest::keySequence(&w, QKeySequence("Ctrl+2"));
+  QCOMPARE(w.viewTabs()->currentWidget(), static_cast<QWidget*>(w.distributionView()));
+  QTest::keySequence(&w, QKeySequence("Ctrl+1"));
+  QCOMPARE(w.viewTabs()->currentWidget(), static_cast<QWidget*>(w.sensitivityView()));
+  auto* jobs = w.findChild<QDockWidget*>("jobsDock");
+  QVERIFY(jobs->isVisible());
+  QTest::keySequence(&w, QKeySequence("Ctrl+Alt+J"));
+  QTRY_VERIFY(!jobs->isVisible());
+  QTest::keySequence(&w, QKeySequence("Ctrl+Alt+J"));
+  QTRY_VERIFY(jobs->isVisible());
+  // Tab moves focus between the runs list and the views (no focus trap in one dock).
+  w.runsDock()->setFocus();
+  QSet<QWidget*> visited;
+  for (int i = 0; i < 40; ++i) {
+    QTest::keyClick(QApplication::focusWidget() ? QApplication::focusWidget() : &w, Qt::Key_Tab);
+    if (QWidget* f = QApplication::focusWidget()) visited.insert(f);
+  }
+  bool inRuns = false, inViews = false;
+  for (QWidget* f : visited) {
+    inRuns |= w.runsDock()->isAncestorOf(f);
+    inViews |= w.viewTabs()->isAncestorOf(f);
+  }
+  QVERIFY2(inRuns && inViews, qPrintable(QString("%1 widgets visited").arg(visited.size())));
 }
 
 QTEST_MAIN(MainWindowTest)

@@ -1,11 +1,12 @@
 // QtTest of the three views on a store filled from real computations on smol-ref by the core:
 // FP / RTN W8 / RTN W4 perplexities on two texts (core::evaluatePerplexity with
-// core::fakeQuantWeightInPlace), a per-unit RTN sensitivity scan (ΔPPL of quantizing one linear
-// layer at a time at 4 and 3 bits) and weight statistics. Asserts that the charts hold exactly
-// what the store holds, and saves a screenshot of each view inside the main window.
-//
-// The weight histograms, absmax and kurtosis are computed here with plain loops because
-// core/analysis has no statistics API yet; the views only draw what the store records.
+// core::fakeQuantWeightInPlace), a per-unit RTN sensitivity scan by core/analysis
+// (core::measureSensitivity: ΔPPL of quantizing one linear layer at a time at 4 and 3 bits, stored
+// as SensitivityResult::toLayerMetrics rows) and weight statistics by core/analysis
+// (ActivationStatsCollector: histograms, moments and per-channel absmax rows at stages fp and
+// quantized). Asserts that the charts hold exactly what the store holds, checks a few of those
+// numbers against plain Eigen (element counts, absmax), and saves a screenshot of each view
+// inside the main window.
 #include <QTabWidget>
 #include <QTemporaryDir>
 #include <QtTest>
@@ -16,6 +17,8 @@
 #include <sstream>
 
 #include "core/common/assets.h"
+#include "core/analysis/activation_stats.h"
+#include "core/analysis/sensitivity.h"
 #include "core/eval/perplexity.h"
 #include "core/model/model.h"
 #include "core/quant/quantizer.h"
@@ -39,8 +42,6 @@ using namespace slmq;
 namespace {
 constexpr int kSeqLen = 256;     // perplexity runs: 2 chunks per text
 constexpr int kSensSeqLen = 64;  // sensitivity scan: one short chunk per unit (2 cores)
-const char* kModuleNames[] = {"q_proj",    "k_proj",  "v_proj",   "o_proj",
-                              "gate_proj", "up_proj", "down_proj"};
 
 /// The first `n` tokens of an assets text.
 std::vector<int> firstTokens(const core::Model& m, const char* text, std::size_t n) {
@@ -59,40 +60,11 @@ double ppl(const core::Model& m, const std::vector<int>& tokens, int seqLen = kS
   return core::evaluatePerplexity(m, tokens, o).perplexity();
 }
 
-/// 48-bin histogram and moments of a weight matrix (see the file comment).
-core::DistributionRecord weightStats(const core::MatrixRM& w, int layer, const char* module,
-                                     const char* stage) {
-  core::DistributionRecord d;
-  d.layer = layer;
-  d.module = module;
-  d.tensor = "weight";
-  d.stage = stage;
-  const double lo = w.minCoeff(), hi = w.maxCoeff();
-  const int bins = 48;
-  for (int i = 0; i <= bins; ++i) d.bin_edges.push_back(lo + (hi - lo) * i / bins);
-  d.counts.assign(bins, 0.0);
-  double sum = 0, sum2 = 0;
-  for (Eigen::Index i = 0; i < w.size(); ++i) {
-    const double v = w.data()[i];
-    d.counts[std::min(bins - 1, static_cast<int>((v - lo) / (hi - lo) * bins))] += 1;
-    sum += v;
-    sum2 += v * v;
-  }
-  d.n = w.size();
-  d.mean = sum / d.n;
-  d.std = std::sqrt(sum2 / d.n - d.mean * d.mean);
-  double m4 = 0;
-  for (Eigen::Index i = 0; i < w.size(); ++i) m4 += std::pow(w.data()[i] - d.mean, 4);
-  d.kurtosis = m4 / d.n / std::pow(d.std, 4) - 3.0;
-  d.min = lo;
-  d.max = hi;
-  d.absmax = std::max(std::abs(lo), std::abs(hi));
-  return d;
-}
-
 struct Filled {
   std::int64_t fp = 0, w8 = 0, w4 = 0, sens = 0;
   std::map<std::pair<int, int>, double> dpplW4;  // (layer, module index) -> ΔPPL at 4 bits
+  double downAbsmaxL3 = 0;                       // max |W| of block 3's down_proj (Eigen)
+  long downElements = 0;                         // elements of a down_proj weight
 };
 
 Filled fillStore(const QString& path) {
@@ -141,42 +113,39 @@ Filled fillStore(const QString& path) {
   quantizeAll({4, core::WeightGranularity::PerGroup, 128, false, 1.f});
   finish(f.w4);
 
-  // Sensitivity: only this unit quantized (RTN, per group of 128, asymmetric).
+  // Sensitivity by the core: only this unit quantized (RTN, per group of 128, asymmetric).
   f.sens = create("RTN sensitivity smol-ref", "rtn", 4, f.fp,
                   R"({"model":"smol-ref","analyses":{"sensitivity":{"mode":"only_this"}}})");
-  const std::vector<int> calib(wiki.begin(), wiki.begin() + kSensSeqLen);
-  const double base = ppl(*model, calib, kSensSeqLen);
+  core::SensitivityOptions so;
+  so.settings = core::parseSensitivitySettings("w4,w3");
+  so.seq_len = kSensSeqLen;
+  so.chunks = 1;
+  const core::SensitivityResult scan = core::measureSensitivity(*model, wiki, so);
   core::RunResults res;
-  for (int bits : {4, 3}) {
-    for (std::size_t layer = 0; layer < model->weights().blocks.size(); ++layer)
-      for (int m = 0; m < core::kModuleCount; ++m) {
-        core::MatrixRM& w =
-            model->weights().blocks[layer].linear(static_cast<core::Module>(m)).weight;
-        const core::MatrixRM keep = w;
-        core::fakeQuantWeightInPlace(w, {bits, core::WeightGranularity::PerGroup, 128, false, 1.f});
-        const double d = ppl(*model, calib, kSensSeqLen) - base;
-        if (bits == 4) f.dpplW4[{static_cast<int>(layer), m}] = d;
-        res.layer_metrics.push_back({static_cast<int>(layer), kModuleNames[m], bits, "dppl", d});
-        w = keep;
-      }
-  }
+  res.layer_metrics = scan.toLayerMetrics();
+  for (std::size_t layer = 0; layer < model->weights().blocks.size(); ++layer)
+    for (int m = 0; m < core::kModuleCount; ++m)
+      f.dpplW4[{static_cast<int>(layer), m}] =
+          scan.value(static_cast<int>(layer), static_cast<core::Module>(m), 0);
+  // Weight statistics by the core at stages fp and quantized (RTN W4 g128) for q and down.
+  core::ActivationStatsOptions ao;
+  ao.histogram_bins = 48;
+  core::ActivationStatsCollector fpStats(ao), qStats(ao);
   for (std::size_t layer = 0; layer < model->weights().blocks.size(); ++layer)
     for (core::Module m : {core::Module::Q, core::Module::Down}) {
-      const char* name = m == core::Module::Q ? "q_proj" : "down_proj";
+      const std::string name = core::storeModuleName(m);
       const core::MatrixRM& w = model->weights().blocks[layer].linear(m).weight;
-      res.distributions.push_back(weightStats(w, static_cast<int>(layer), name, "fp"));
-      const core::MatrixRM q =
-          core::fakeQuantWeight(w, {4, core::WeightGranularity::PerGroup, 128, false, 1.f});
-      res.distributions.push_back(weightStats(q, static_cast<int>(layer), name, "quantized"));
-      core::ChannelStatRecord c;
-      c.layer = static_cast<int>(layer);
-      c.module = name;
-      c.tensor = "weight";
-      c.stat = "absmax";
-      const Eigen::VectorXf absmax = w.cwiseAbs().colwise().maxCoeff();  // per input channel
-      c.values.assign(absmax.data(), absmax.data() + absmax.size());
-      res.channel_stats.push_back(std::move(c));
+      fpStats.add(static_cast<int>(layer), name, "weight", w);
+      qStats.add(static_cast<int>(layer), name, "weight",
+                 core::fakeQuantWeight(w, {4, core::WeightGranularity::PerGroup, 128, false, 1.f}));
+      if (layer == 3 && m == core::Module::Down) {
+        f.downAbsmaxL3 = w.cwiseAbs().maxCoeff();
+        f.downElements = static_cast<long>(w.size());
+      }
     }
+  res.distributions = fpStats.distributionRecords("fp");
+  for (auto& d : qStats.distributionRecords("quantized")) res.distributions.push_back(d);
+  res.channel_stats = fpStats.channelStatRecords();
   store.finishRun(f.sens, res);
   return f;
 }
@@ -255,7 +224,14 @@ void ViewsModelTest::distributionView() {
   QCOMPARE(view->absmaxByLayer()->groups().size(), 8);
   QCOMPARE(view->absmaxByLayer()->seriesCount(), 2);
   QCOMPARE(view->kurtosisByLayer()->seriesCount(), 2);
-  QVERIFY(view->absmaxByLayer()->value(0, 3) > 0.0);
+  // The core's absmax of block 3's fp weight is max |W| (plain Eigen), and its histogram counts
+  // every element once.
+  const int fpSeries = view->absmaxByLayer()->seriesName(0) == "fp" ? 0 : 1;
+  QCOMPARE(view->absmaxByLayer()->value(fpSeries, 3), m_filled.downAbsmaxL3);
+  double counted = 0;  // the graph repeats the last count to close its step: skip that point
+  const auto* bins = view->histogram()->plot()->graph(0)->data().data();
+  for (auto it = bins->constBegin(); it + 1 != bins->constEnd(); ++it) counted += it->value;
+  QCOMPARE(counted, static_cast<double>(m_filled.downElements));
   QTest::qWait(50);
   test::saveScreenshot(m_window.get(), "view_distributions");
 }
