@@ -233,6 +233,18 @@ void ComparisonView::updateCharts() {
   if (!groups.isEmpty()) m_scores->setReference(tr("FP = 100"), {100.0});
   // Charts without data take no room; the perplexity chart always shows (with its placeholder).
   for (GroupedBarChart* c : {m_accuracy, m_efficiency, m_scores}) c->setVisible(!c->isEmpty());
+  // Re-flow the shown bar charts two per row (a last one alone spans the row): no empty cells.
+  if (auto* grid = qobject_cast<QGridLayout*>(m_perplexity->parentWidget()->layout())) {
+    QList<QWidget*> shown;
+    for (GroupedBarChart* c : {m_accuracy, m_perplexity, m_efficiency, m_scores}) {
+      grid->removeWidget(c);
+      if (!c->isHidden()) shown << c;
+    }
+    for (int i = 0; i < shown.size(); ++i)
+      grid->addWidget(shown[i], i / 2, i % 2, 1, i == shown.size() - 1 && i % 2 == 0 ? 2 : 1);
+    grid->removeWidget(m_scatter);
+    grid->addWidget(m_scatter, (static_cast<int>(shown.size()) + 1) / 2, 0, 1, 2);
+  }
 
   // Scatter: one series per method; points labelled with the bit setting.
   m_scatter->clear();
