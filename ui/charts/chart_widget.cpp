@@ -26,6 +26,8 @@ ChartWidget::ChartWidget(QWidget* parent) : QWidget(parent) {
   m_plot->setObjectName(QStringLiteral("plot"));
   m_plot->setMinimumSize(240, 160);
   m_plot->setAntialiasedElements(QCP::aePlottables | QCP::aeItems | QCP::aeLegend);
+  // A translucent legend: data under it (a scatter point in the corner) stays visible.
+  m_plot->legend->setBrush(QColor(255, 255, 255, 170));
   m_plot->setContextMenuPolicy(Qt::CustomContextMenu);
   m_plot->setFocusPolicy(Qt::StrongFocus);
   connect(m_plot, &QWidget::customContextMenuRequested, this, &ChartWidget::showContextMenu);
