@@ -14,7 +14,9 @@ PACKAGES=(
   # tests
   libgtest-dev libgmock-dev libbenchmark-dev xvfb xauth clang-format
   # packaging
-  dpkg-dev file appstream desktop-file-utils ccache
+  dpkg-dev file appstream desktop-file-utils lintian ccache
+  # fuzzing (optional build, SLMQ_FUZZ=ON)
+  clang libclang-rt-14-dev libomp-14-dev python3
 )
 
 missing=()
