@@ -16,7 +16,7 @@ using core::Task;
 
 namespace {
 
-nlohmann::json subsets() {
+const nlohmann::json& subsets() {
   static const nlohmann::json j =
       nlohmann::json::parse(test::readFile(test::asset("fixtures/task_subsets.json")));
   return j;
