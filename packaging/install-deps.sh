@@ -7,7 +7,7 @@ PACKAGES=(
   build-essential cmake ninja-build pkg-config git
   # core
   libeigen3-dev libsqlite3-dev sqlite3 nlohmann-json3-dev libpcre2-dev libcli11-dev
-  libspdlog-dev libfmt-dev libopenblas-dev libicu-dev
+  libspdlog-dev libfmt-dev libopenblas-dev libicu-dev libyaml-cpp-dev
   # ui
   qt6-base-dev qt6-base-dev-tools qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools qt6-svg-dev
   libqcustomplot-dev libgl-dev qt6-qpa-plugins

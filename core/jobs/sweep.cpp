@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/common/error.h"
+#include "core/jobs/yaml_json.h"
 #include "core/quant/quant_spec.h"
 #include "core/store/store.h"
 
@@ -12,6 +13,9 @@ namespace slmq::core {
 namespace {
 
 using nlohmann::json;
+
+constexpr int kMaxSweepDepth = 64;         // JSON nesting, as ExperimentSpec::parse
+constexpr double kMaxSweepPoints = 10000;  // grid size before de-duplication
 
 [[noreturn]] void bad(std::string_view source, const std::string& what) {
   throw Error(ErrorKind::InvalidInput,
@@ -54,12 +58,20 @@ json settingJson(const json& s, std::string_view source, std::size_t i) {
 std::vector<ExperimentSpec> expandSweep(std::string_view text, std::string_view source) {
   if (text.size() > (16u << 20)) bad(source, "sweep file larger than 16 MiB");
   json j;
-  try {
-    j = json::parse(text);
-  } catch (const json::exception& e) {
-    bad(source, std::string("not valid JSON: ") + e.what());
+  if (isYamlPath(source)) {
+    j = yamlToJson(text, source);  // same document model: the checks below apply unchanged
+  } else {
+    try {
+      j = json::parse(text, [&](int depth, json::parse_event_t, json&) {
+        if (depth > kMaxSweepDepth)
+          bad(source, "JSON nested deeper than " + std::to_string(kMaxSweepDepth) + " levels");
+        return true;
+      });
+    } catch (const json::exception& e) {
+      bad(source, std::string("not valid JSON: ") + e.what());
+    }
   }
-  if (!j.is_object()) bad(source, "expected a JSON object");
+  if (!j.is_object()) bad(source, "expected an object (a JSON object or YAML mapping)");
   for (const auto& [k, v] : j.items())
     if (k != "version" && k != "base" && k != "models" && k != "methods" && k != "settings" &&
         k != "evaluations" && k != "name")
@@ -84,6 +96,14 @@ std::vector<ExperimentSpec> expandSweep(std::string_view text, std::string_view 
   const json settings = list("settings", false);
   json evals = list("evaluations", false);
   if (evals.empty()) evals.push_back(base.value("evaluations", json::object()));
+  // Bounded before expanding: a few KiB of names can describe millions of points.
+  const double grid = double(models.size()) * double(evals.size()) * double(methods.size()) *
+                      double(std::max<std::size_t>(settings.size(), 1));
+  if (grid > kMaxSweepPoints)
+    bad(source, "the grid models x evaluations x methods x settings has " +
+                    std::to_string(static_cast<long long>(grid)) + " points; the limit is " +
+                    std::to_string(static_cast<long long>(kMaxSweepPoints)) +
+                    " (split the sweep into several files)");
 
   std::vector<ExperimentSpec> fpPoints, qPoints;
   auto add = [](std::vector<ExperimentSpec>& v, ExperimentSpec s) {
