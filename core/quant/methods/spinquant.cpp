@@ -169,14 +169,22 @@ template struct SpinQuantProblem<float>;
 template struct SpinQuantProblem<double>;
 
 double cayleyStep(MatrixRMd& r, const MatrixRMd& g, double lr) {
-  const MatrixRMd A = g * r.transpose() - r * g.transpose();  // skew-symmetric
-  const double eta = std::min(lr, 2 * 0.5 / (A.norm() + 1e-8));
   const Eigen::Index n = r.rows();
+  // optimizer.py's variables: X = Rᵀ [n, p], M = −Gᵀ (momentum 0).
+  const MatrixRMd X = r.transpose();
+  const MatrixRMd M = -g.transpose();
+  const MatrixRMd MX = M * r;      // M·Xᵀ [n, n]
+  const MatrixRMd XMX = r * MX;    // Xᵀ·M·Xᵀ [p, n]
+  const MatrixRMd XXMX = X * XMX;  // X·(Xᵀ·M·Xᵀ) [n, n]
+  const MatrixRMd What = MX - 0.5 * XXMX;
+  const MatrixRMd W = What - What.transpose();  // skew-symmetric
+  const double norm1 = W.cwiseAbs().colwise().sum().maxCoeff();
+  const double alpha = std::min(lr, 1.0 / (norm1 + 1e-8));
   const MatrixRMd I = MatrixRMd::Identity(n, n);
-  const MatrixRMd rhs = (I - 0.5 * eta * A) * r;
-  r = (I + 0.5 * eta * A).partialPivLu().solve(rhs);
-  // The Cayley transform is orthogonal exactly; re-orthogonalise if rounding drifted.
-  if ((r * r.transpose() - I).cwiseAbs().maxCoeff() > 1e-4) {
+  // Exact Cayley transform: (I − α/2·W)·Y = (I + α/2·W)·X.
+  const MatrixRMd Y = (I - 0.5 * alpha * W).partialPivLu().solve((I + 0.5 * alpha * W) * X);
+  r = Y.transpose();
+  if ((r.transpose() * r - I).cwiseAbs().maxCoeff() > 1e-10) {
     Eigen::HouseholderQR<MatrixRMd> qr(r);
     MatrixRMd q = qr.householderQ();
     const MatrixRMd R = qr.matrixQR().triangularView<Eigen::Upper>();
@@ -184,14 +192,15 @@ double cayleyStep(MatrixRMd& r, const MatrixRMd& g, double lr) {
       if (R(i, i) < 0) q.col(i) *= -1;
     r = q;
   }
-  return eta;
+  return alpha;
 }
 
-const Rotation* spinQuantModel(Model& model, const std::vector<int>& calibTokens, int windowLen,
-                               const QuantSpec& specIn, const SpinQuantOptions& opts,
-                               const ProgressFn& progress, std::vector<std::string>* log,
-                               SpinQuantReport* report) {
-  const auto t0 = std::chrono::steady_clock::now();
+double cosineLr(double lr, int step, int steps) {
+  return 0.5 * lr * (1 + std::cos(M_PI * double(step) / double(std::max(1, steps))));
+}
+
+SpinQuantSetup prepareSpinQuant(Model& model, const QuantSpec& specIn, const SpinQuantOptions& opts,
+                                std::vector<std::string>* log) {
   ModelWeights& w = model.weights();
   const ModelConfig& cfg = model.config();
   for (int b = 0; b < int(w.blocks.size()); ++b)
@@ -200,15 +209,6 @@ const Rotation* spinQuantModel(Model& model, const std::vector<int>& calibTokens
         throw Error(ErrorKind::InvalidInput,
                     "spinquant: block " + std::to_string(b) + " " + moduleName(Module(m)) +
                         " already runs a packed kernel; rotate the float model before packing");
-  if (opts.steps < 0 || opts.batch < 1 || opts.seq_len < 2 || !(opts.lr >= 0))
-    throw Error(ErrorKind::InvalidInput,
-                "spinquant: steps must be >= 0, batch >= 1, seq_len >= "
-                "2 and lr >= 0");
-  if (windowLen < opts.seq_len || calibTokens.size() < std::size_t(windowLen) || windowLen < 1)
-    throw Error(ErrorKind::InvalidInput,
-                "spinquant: calibration windows of " + std::to_string(windowLen) +
-                    " tokens are shorter than the training sequence length " +
-                    std::to_string(opts.seq_len));
   (void)ad::BlockShape::fromConfig(cfg);  // refuses q/k-norm models before anything changes
   QuantSpec spec = specIn;
   if (spec.act.enabled() && spec.act.clip_ratio == 1.f) spec.act.clip_ratio = opts.act_clip_ratio;
@@ -221,21 +221,24 @@ const Rotation* spinQuantModel(Model& model, const std::vector<int>& calibTokens
   Rotations start = randomHadamardRotations(cfg, opts.seed, log);
   applyRotation(w, cfg, Rotations{MatrixRM(), {}, true});  // R4 into down_proj (fixed)
   const Rotation* r4 = &onlineR4(cfg.intermediate_size);
-  const SpinQuantProblem<float> problem = SpinQuantProblem<float>::fromModel(model, spec, r4);
+  SpinQuantSetup s{
+      SpinQuantProblem<float>::fromModel(model, spec, r4), start.r1.cast<double>(), {}, r4};
+  for (const auto& r : start.r2) s.r2.push_back(r.cast<double>());
+  return s;
+}
 
-  MatrixRMd r1 = start.r1.cast<double>();
-  std::vector<MatrixRMd> r2;
-  for (const auto& r : start.r2) r2.push_back(r.cast<double>());
-  const std::size_t windows = calibTokens.size() / std::size_t(windowLen);
-  std::mt19937_64 rng(opts.seed ^ 0x5b1d7ULL);
-  std::vector<int> tokens(std::size_t(opts.batch) * std::size_t(opts.seq_len));
+void trainSpinQuantRotations(const SpinQuantProblem<float>& problem, MatrixRMd& r1,
+                             std::vector<MatrixRMd>& r2,
+                             const std::function<std::vector<int>(int)>& batchOf,
+                             const SpinQuantOptions& opts, const ProgressFn& progress,
+                             SpinQuantReport* report) {
   for (int step = 0; step < opts.steps; ++step) {
-    for (int b = 0; b < opts.batch; ++b) {
-      const std::size_t win = rng() % windows;
-      const std::size_t off = rng() % std::size_t(windowLen - opts.seq_len + 1);
-      const auto src = calibTokens.begin() + std::ptrdiff_t(win * std::size_t(windowLen) + off);
-      std::copy(src, src + opts.seq_len, tokens.begin() + std::ptrdiff_t(b) * opts.seq_len);
-    }
+    const std::vector<int> tokens = batchOf(step);
+    if (tokens.size() != std::size_t(opts.batch) * std::size_t(opts.seq_len))
+      throw Error(ErrorKind::InvalidInput, "spinquant: a training batch has " +
+                                               std::to_string(tokens.size()) +
+                                               " tokens, expected " + std::to_string(opts.batch) +
+                                               " x " + std::to_string(opts.seq_len));
     std::vector<Mat<float>> r2f, dr2;
     for (const auto& r : r2) r2f.push_back(r.cast<float>());
     Mat<float> dr1;
@@ -246,18 +249,50 @@ const Rotation* spinQuantModel(Model& model, const std::vector<int>& calibTokens
                                            std::to_string(loss) + " at step " +
                                            std::to_string(step));
     if (report) report->loss.push_back(loss);
-    const double lr = 0.5 * opts.lr * (1 + std::cos(M_PI * step / std::max(1, opts.steps)));
+    const double lr = cosineLr(opts.lr, step, opts.steps);
     cayleyStep(r1, dr1.cast<double>(), lr);
-    if (opts.learn_r2)
+    if (opts.learn_r2 && !dr2.empty())
       for (std::size_t l = 0; l < r2.size(); ++l) cayleyStep(r2[l], dr2[l].cast<double>(), lr);
     reportProgress(progress, double(step + 1) / std::max(1, opts.steps),
                    "spinquant step " + std::to_string(step + 1) + " loss " +
                        std::to_string(loss).substr(0, 6));
   }
+}
+
+const Rotation* spinQuantModel(Model& model, const std::vector<int>& calibTokens, int windowLen,
+                               const QuantSpec& specIn, const SpinQuantOptions& opts,
+                               const ProgressFn& progress, std::vector<std::string>* log,
+                               SpinQuantReport* report) {
+  const auto t0 = std::chrono::steady_clock::now();
+  if (opts.steps < 0 || opts.batch < 1 || opts.seq_len < 2 || !(opts.lr >= 0))
+    throw Error(ErrorKind::InvalidInput,
+                "spinquant: steps must be >= 0, batch >= 1, seq_len >= "
+                "2 and lr >= 0");
+  if (windowLen < opts.seq_len || calibTokens.size() < std::size_t(windowLen) || windowLen < 1)
+    throw Error(ErrorKind::InvalidInput,
+                "spinquant: calibration windows of " + std::to_string(windowLen) +
+                    " tokens are shorter than the training sequence length " +
+                    std::to_string(opts.seq_len));
+  SpinQuantSetup setup = prepareSpinQuant(model, specIn, opts, log);
+
+  const std::size_t windows = calibTokens.size() / std::size_t(windowLen);
+  std::mt19937_64 rng(opts.seed ^ 0x5b1d7ULL);
+  auto draw = [&](int) {
+    std::vector<int> tokens(std::size_t(opts.batch) * std::size_t(opts.seq_len));
+    for (int b = 0; b < opts.batch; ++b) {
+      const std::size_t win = rng() % windows;
+      const std::size_t off = rng() % std::size_t(windowLen - opts.seq_len + 1);
+      const auto src = calibTokens.begin() + std::ptrdiff_t(win * std::size_t(windowLen) + off);
+      std::copy(src, src + opts.seq_len, tokens.begin() + std::ptrdiff_t(b) * opts.seq_len);
+    }
+    return tokens;
+  };
+  trainSpinQuantRotations(setup.problem, setup.r1, setup.r2, draw, opts, progress, report);
+
   Rotations learned;
-  learned.r1 = r1.cast<float>();
-  for (const auto& r : r2) learned.r2.push_back(r.cast<float>());
-  applyRotation(w, cfg, learned);
+  learned.r1 = setup.r1.cast<float>();
+  for (const auto& r : setup.r2) learned.r2.push_back(r.cast<float>());
+  applyRotation(model.weights(), model.config(), learned);
   const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   if (report) report->seconds = secs;
   if (log) {
@@ -267,7 +302,7 @@ const Rotation* spinQuantModel(Model& model, const std::vector<int>& calibTokens
                    (opts.learn_r2 ? "learned" : "fixed") + ", " +
                    std::to_string(secs).substr(0, 6) + " s");
   }
-  return r4;
+  return setup.r4;
 }
 
 }  // namespace slmq::core

@@ -5,18 +5,18 @@
 // Hadamard. Afterwards R1/R2 are folded into the weights and the pipeline quantizes them with GPTQ
 // or RTN (quantize.h), exactly as for QuaRot.
 //
-// Cayley SGD step for a rotation R with Euclidean gradient G:
-//   A = G·Rᵀ − R·Gᵀ (skew),  R ← (I + η/2·A)⁻¹ (I − η/2·A) R,
-// with η from a cosine schedule starting at `lr`, capped at 2q/‖A‖ (q = 0.5) as in the Cayley SGD
-// of Li et al. (2020) that SpinQuant uses, which keeps the very first steps from overshooting.
-// The update stays orthogonal to rounding (checked every step, re-orthogonalised by QR if drift
-// exceeds 1e-4).
+// Cayley SGD is SGDG of Li et al. (2020, "Efficient Riemannian optimization on the Stiefel manifold
+// via the Cayley transform", Alg. 1), the optimizer of SpinQuant's train_utils/optimizer.py, with
+// momentum 0 (SpinQuant's setting; that code's momentum buffer is never written back, so it is 0
+// in effect whatever the option says): see cayleyStep. The learning rate follows the cosine
+// schedule of HF transformers without warm-up (cosineLr), as SpinQuant's Trainer runs it.
 //
 // Budget (our defaults vs the paper's 800 × 2048 tokens, 100 steps): 100 steps of 4 sequences of
 // 256 tokens drawn from the calibration windows — about 2–4 s per step for smol-ref on 2 cores.
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -68,9 +68,47 @@ struct SpinQuantProblem {
                  std::vector<ad::Mat<T>>* dr2) const;
 };
 
-/// One Cayley SGD step on R [n, n] (double) with gradient G and step η (see file header).
-/// Returns the η actually used.
+/// One step of SGDG (Cayley SGD, momentum 0) on an orthogonal R [n, n] (double) with the
+/// Euclidean gradient G = ∂f/∂R [n, n], in the variables of SpinQuant's optimizer.py, which
+/// works on X = Rᵀ with M = −Gᵀ (the negative gradient in X):
+///   Ŵ = M·Xᵀ − ½·X·(Xᵀ·M·Xᵀ),  W = Ŵ − Ŵᵀ  (skew [n, n]),
+///   α = min(lr, 1 / (‖W‖₁ + 1e-8))  with ‖W‖₁ = max column sum of |W| (matrix_norm_one),
+///   X ← (I − α/2·W)⁻¹ (I + α/2·W) X,  R ← Xᵀ.
+/// The reference approximates the Cayley transform by 5 fixed-point iterations
+/// Y = X + α·W·(X + Y)/2 (which leave RᵀR − I of order (α‖W‖/2)⁶, hence its occasional QR
+/// retraction); we solve it exactly, so R stays orthogonal to rounding (re-orthogonalised by QR
+/// if RᵀR drifts by more than 1e-10). For square R, W = ½·(RᵀG − GᵀR) and to first order
+/// f(R_new) − f(R) = −α/4·‖G − R·Gᵀ·R‖²_F ≤ 0. Returns α.
 double cayleyStep(MatrixRMd& r, const MatrixRMd& g, double lr);
+
+/// The cosine learning-rate schedule of HF transformers without warm-up
+/// (get_cosine_schedule_with_warmup, 0 warm-up steps), which SpinQuant trains with:
+/// lr · ½ · (1 + cos(π · step / steps)); step 0 gives lr, step `steps` gives 0.
+double cosineLr(double lr, int step, int steps);
+
+/// The differentiable problem after preparing the model, and the start rotations.
+struct SpinQuantSetup {
+  SpinQuantProblem<float> problem;
+  MatrixRMd r1;                  ///< start R1 [hidden, hidden] (QuaRot's random Hadamard)
+  std::vector<MatrixRMd> r2;     ///< start R2 per layer [head_dim, head_dim]
+  const Rotation* r4 = nullptr;  ///< the online R4 (onlineR4(ffn)), folded into down_proj
+};
+
+/// Prepares `model` for learning: refuses packed weights and q/k-norm models, unties, folds norms,
+/// folds R4 into down_proj and builds the problem for `spec` (activation clip opts.act_clip_ratio
+/// where the spec gives none) and QuaRot's start rotations of opts.seed. `model` is changed.
+SpinQuantSetup prepareSpinQuant(Model& model, const QuantSpec& spec, const SpinQuantOptions& opts,
+                                std::vector<std::string>* log = nullptr);
+
+/// Runs opts.steps Cayley SGD steps on (r1, r2) (r2 learned only with opts.learn_r2); step s
+/// trains on the opts.batch × opts.seq_len tokens `batchOf(s)` returns (cosineLr schedule).
+/// Records the loss before each update in `report`. Throws Error(Internal) if the loss is not
+/// finite, Error(Cancelled) through `progress`.
+void trainSpinQuantRotations(const SpinQuantProblem<float>& problem, MatrixRMd& r1,
+                             std::vector<MatrixRMd>& r2,
+                             const std::function<std::vector<int>(int)>& batchOf,
+                             const SpinQuantOptions& opts, const ProgressFn& progress = {},
+                             SpinQuantReport* report = nullptr);
 
 /// Unties, folds norms, starts from QuaRot's random Hadamard rotations, learns R1/R2 on
 /// `calibTokens` (windows of `windowLen` tokens) and folds them and R4 into `model`. Returns the

@@ -3,7 +3,9 @@
 // the float loss under orthogonal rotations, the loss against Model::forward, and the Cayley step.
 #include <gtest/gtest.h>
 
+#include <Eigen/LU>
 #include <Eigen/QR>
+#include <cmath>
 #include <random>
 
 #include "core/common/compute_threads.h"
@@ -135,6 +137,99 @@ TEST(SpinQuantGrad, CayleyStepStaysOrthogonalAndDescends) {
     EXPECT_LT((r * r.transpose() - MatD::Identity(6, 6)).cwiseAbs().maxCoeff(), 1e-10);
   }
   EXPECT_LT((r - q).squaredNorm(), 0.5 * f0);
+}
+
+/// SGDG's step as SpinQuant's train_utils/optimizer.py (Li et al. 2020, Alg. 1) writes it, with
+/// momentum 0 and on X = Rᵀ, M = −Gᵀ; its 5 fixed-point iterations of the Cayley transform run
+/// here to convergence (200 iterations) so that the exact transform can be compared with it.
+MatD referenceSgdgStep(const MatD& r, const MatD& g, double lr, double* alphaOut) {
+  const MatD unity = r;           // p.data, rows unit-norm for orthogonal R
+  const MatD V = -g.transpose();  // momentum · 0 − gᵀ
+  const MatD MX = V * unity;      // torch.mm(V, unity)
+  const MatD XMX = unity * MX;    // torch.mm(unity, MX)
+  const MatD XXMX = unity.transpose() * XMX;
+  const MatD Wh = MX - 0.5 * XXMX;
+  const MatD W = Wh - Wh.transpose();
+  double norm1 = 0;  // matrix_norm_one: max over columns of the column's |.| sum
+  for (Eigen::Index j = 0; j < W.cols(); ++j) norm1 = std::max(norm1, W.col(j).cwiseAbs().sum());
+  const double t = 0.5 * 2 / (norm1 + 1e-8);
+  const double alpha = std::min(t, lr);
+  const MatD X = unity.transpose();
+  MatD Y = X + alpha * V;  // Cayley_loop(X, W, tan_vec = V, alpha)
+  for (int i = 0; i < 200; ++i) Y = X + alpha * W * (0.5 * (X + Y));
+  *alphaOut = alpha;
+  return Y.transpose();
+}
+
+TEST(SpinQuantCayley, StepEqualsTheReferenceSgdgUpdate) {
+  std::mt19937_64 rng(31);
+  for (int n : {5, 16}) {
+    const MatD r = randomOrthogonal(n, rng);
+    const MatD g = randn(n, n, rng, 1.f).cast<double>();
+    for (double lr : {1e-3, 0.05, 1.5}) {  // 1.5: the step cap 1/‖W‖₁ is the one that binds
+      double alphaRef = 0;
+      const MatD want = referenceSgdgStep(r, g, lr, &alphaRef);
+      MatD got = r;
+      const double alpha = cayleyStep(got, g, lr);
+      EXPECT_NEAR(alpha, alphaRef, 1e-12 * alphaRef) << n << " " << lr;
+      EXPECT_LT((got - want).cwiseAbs().maxCoeff(), 1e-10) << n << " " << lr;
+    }
+  }
+}
+
+TEST(SpinQuantCayley, FirstOrderDecreaseMatchesTheRiemannianGradient) {
+  // For f(R) = ‖R·A − B‖²_F (G = 2·(R·A − B)·Aᵀ) and a small step α:
+  // f(R_new) − f(R) = −α/4·‖G − R·Gᵀ·R‖²_F + O(α²) (spinquant.h). A wrong sign or transpose of
+  // the skew matrix changes the sign or the size of this.
+  std::mt19937_64 rng(32);
+  const int n = 7;
+  const MatD A = randn(n, 15, rng, 1.f).cast<double>();
+  const MatD B = randomOrthogonal(n, rng) * A;
+  const MatD r = randomOrthogonal(n, rng);
+  auto f = [&](const MatD& x) { return (x * A - B).squaredNorm(); };
+  const MatD g = 2 * (r * A - B) * A.transpose();
+  MatD next = r;
+  const double alpha = cayleyStep(next, g, 1e-6);
+  ASSERT_EQ(alpha, 1e-6);
+  const double predicted = -alpha / 4 * (g - r * g.transpose() * r).squaredNorm();
+  EXPECT_LT(predicted, 0);
+  EXPECT_NEAR(f(next) - f(r), predicted, 1e-4 * std::abs(predicted));
+}
+
+TEST(SpinQuantCayley, SolvesOrthogonalProcrustesMonotonically) {
+  // min over orthogonal R of ‖R·A − B‖²_F with B = Q·A, Q orthogonal with det +1 (the Cayley
+  // transform keeps det R = det R0 = 1): full deterministic gradient, constant small lr. The loss
+  // must fall at every step and reach ≈ 0 at R = Q, with RᵀR = I throughout.
+  std::mt19937_64 rng(33);
+  const int n = 8;
+  const MatD A = randn(n, 20, rng, 1.f).cast<double>();
+  MatD Q = randomOrthogonal(n, rng);
+  if (Q.determinant() < 0) Q.col(0) *= -1;
+  const MatD B = Q * A;
+  auto f = [&](const MatD& x) { return (x * A - B).squaredNorm(); };
+  MatD r = MatD::Identity(n, n);
+  const double f0 = f(r);
+  double prev = f0;
+  int rises = 0;
+  for (int step = 0; step < 1500; ++step) {
+    cayleyStep(r, 2 * (r * A - B) * A.transpose(), 0.005);
+    const double now = f(r);
+    if (now > prev * (1 + 1e-12) + 1e-18) ++rises;
+    prev = now;
+    ASSERT_LT((r.transpose() * r - MatD::Identity(n, n)).cwiseAbs().maxCoeff(), 1e-5) << step;
+  }
+  EXPECT_EQ(rises, 0);
+  EXPECT_LT(prev, 1e-10 * f0);
+  EXPECT_LT((r - Q).cwiseAbs().maxCoeff(), 1e-5);
+}
+
+TEST(SpinQuantCayley, CosineScheduleAsTransformers) {
+  // get_cosine_schedule_with_warmup(0 warm-up): lr · ½(1 + cos(π · step / steps)).
+  EXPECT_DOUBLE_EQ(cosineLr(1.5, 0, 100), 1.5);
+  EXPECT_NEAR(cosineLr(1.5, 50, 100), 0.75, 1e-15);
+  EXPECT_NEAR(cosineLr(1.5, 25, 100), 0.75 * (1 + std::sqrt(0.5)), 1e-15);
+  EXPECT_NEAR(cosineLr(1.5, 100, 100), 0, 1e-15);
+  EXPECT_NEAR(cosineLr(2.0, 99, 100), 1 + std::cos(M_PI * 0.99), 1e-15);
 }
 
 }  // namespace
