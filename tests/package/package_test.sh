@@ -61,6 +61,10 @@ appstreamcli validate --no-net "$root/usr/share/metainfo/io.github.slmq.Workbenc
   || fail "appstreamcli validate"
 grep -q "<release version=\"$version\"" "$root/usr/share/metainfo/io.github.slmq.Workbench.metainfo.xml" \
   || fail "metainfo has no <release> for $version"
+grep -q "<project_license>GPL-3.0-or-later</project_license>" \
+  "$root/usr/share/metainfo/io.github.slmq.Workbench.metainfo.xml" || fail "metainfo has no project_license"
+grep -q "^License: GPL-3+" "$root/usr/share/doc/slmq-workbench/copyright" \
+  || fail "copyright does not state the GPL-3+ licence"
 
 echo "== run the unpacked binaries"
 out=$("$root/usr/bin/slmq" --version)
