@@ -412,6 +412,15 @@ ExperimentSpec ExperimentSpec::fromJson(const json& j, std::string_view source) 
   return spec;
 }
 
+ExperimentSpec fpParentSpec(const ExperimentSpec& spec) {
+  ExperimentSpec fp;
+  fp.model = spec.model;
+  fp.seed = spec.seed;
+  fp.evaluations = spec.evaluations;
+  fp.evaluations.kld.reset();
+  return fp;
+}
+
 ExperimentSpec ExperimentSpec::parse(std::string_view text, std::string_view source) {
   std::string prefix = source.empty() ? std::string("spec") : std::string(source);
   if (text.size() > kMaxSpecBytes) {

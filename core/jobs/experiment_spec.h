@@ -164,6 +164,11 @@ struct ExperimentSpec {
   bool operator==(const ExperimentSpec&) const = default;
 };
 
+/// The FP baseline of `spec`: same model, seed and evaluations (no KLD: it is against itself),
+/// no methods, no quantization, no calibration, no analyses. (The runner's FP parent and a
+/// sweep's "fp" points; here so that sweep parsing needs no runner.)
+ExperimentSpec fpParentSpec(const ExperimentSpec& spec);
+
 /// Method names the spec accepts: rtn, gptq, awq, smoothquant, quarot, spinquant, omniquant.
 const std::vector<std::string>& knownMethodNames();
 /// Task names the spec accepts: arc_easy, arc_challenge, piqa, hellaswag, winogrande, mmlu.

@@ -230,15 +230,6 @@ std::string textDatasetName(const std::string& text) {
   return std::filesystem::path(text).stem().string();
 }
 
-ExperimentSpec fpParentSpec(const ExperimentSpec& spec) {
-  ExperimentSpec fp;
-  fp.model = spec.model;
-  fp.seed = spec.seed;
-  fp.evaluations = spec.evaluations;
-  fp.evaluations.kld.reset();
-  return fp;
-}
-
 std::string runDisplayName(const ExperimentSpec& spec) {
   if (!spec.name.empty()) return spec.name;
   std::string name = spec.methodLabel();

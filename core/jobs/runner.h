@@ -47,9 +47,7 @@ std::filesystem::path resolveTextPath(const std::string& text);
 /// Dataset label of a text: its file stem ("wikitext2_test").
 std::string textDatasetName(const std::string& text);
 
-/// The FP baseline of `spec`: same model, seed and evaluations (no KLD: it is against itself),
-/// no methods, no quantization, no calibration, no analyses.
-ExperimentSpec fpParentSpec(const ExperimentSpec& spec);
+// fpParentSpec (the FP baseline of a spec) is declared in experiment_spec.h.
 /// Display name of a run: spec.name if set, else "<methods> <scheme> <model name>".
 std::string runDisplayName(const ExperimentSpec& spec);
 

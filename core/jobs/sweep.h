@@ -1,6 +1,6 @@
 // Sweeps: a grid models × methods × settings × evaluations expanded into independent
 // ExperimentSpecs, split into shards (`--shard i/n`) and run resumably (a point whose identical
-// spec already has a done run in the store is skipped). Format (docs/cli.md):
+// spec already has a done run in the store is skipped). Format (docs/cli.md; YAML alike):
 //   {
 //     "version": 1,
 //     "base": { ... any ExperimentSpec fields: calibration, evaluations, analyses, seed ... },
@@ -27,9 +27,11 @@ namespace slmq::core {
 
 class Store;
 
-/// Parses a sweep (JSON text, at most 16 MiB) and expands the grid. Throws Error(InvalidInput)
-/// naming the field and `source`; every point is validated as an ExperimentSpec. Duplicate points
-/// (equal specs) are kept once.
+/// Parses a sweep (at most 16 MiB; YAML when `source` ends in .yaml/.yml, see yaml_json.h, else
+/// JSON; both nested at most 64 levels) and expands the grid (at most 10000 points before
+/// de-duplication). Throws Error(InvalidInput) naming `source` and the field (the same messages
+/// for both syntaxes) or, for YAML syntax, the line and column; every point is validated as an
+/// ExperimentSpec. Duplicate points (equal specs) are kept once. (sweep_spec.cpp)
 std::vector<ExperimentSpec> expandSweep(std::string_view text, std::string_view source = {});
 
 /// A shard "i/n" (0 <= i < n): point k belongs to shard k mod n. Throws Error(InvalidInput).
