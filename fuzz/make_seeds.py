@@ -5,7 +5,7 @@ Usage: make_seeds.py ASSETS_DIR OUT_DIR
 Writes OUT_DIR/<target>/seed-*: safetensors headers (with a few KB of data), the GGUF file, small
 tokenizer.json files (vocabulary and merges trimmed so one execution stays fast), the models'
 config.json, the first lines of every task file (prefixed by the task fuzzer's selector byte) and
-experiment and sweep specs pointing at the assets.
+experiment and sweep specs (JSON and YAML) pointing at the assets.
 """
 import json
 import os
@@ -63,6 +63,29 @@ def small_tokenizer(path: Path, n_vocab: int = 400, n_merges: int = 300) -> byte
     return json.dumps(tok, ensure_ascii=False).encode()
 
 
+def block_yaml(value, indent: int = 0) -> str:
+    """Block-style YAML for the JSON-like `value` (strings always quoted, as JSON strings are)."""
+    pad = " " * indent
+    if isinstance(value, dict):
+        lines = []
+        for k, v in value.items():
+            if isinstance(v, (dict, list)) and v:
+                lines.append(f"{pad}{k}:\n{block_yaml(v, indent + 2)}")
+            else:
+                lines.append(f"{pad}{k}: {json.dumps(v)}")
+        return "\n".join(lines)
+    if isinstance(value, list):
+        lines = []
+        for v in value:
+            if isinstance(v, (dict, list)) and v:
+                inner = block_yaml(v, indent + 2).lstrip(" ")
+                lines.append(f"{pad}- {inner}")
+            else:
+                lines.append(f"{pad}- {json.dumps(v)}")
+        return "\n".join(lines)
+    return pad + json.dumps(value)
+
+
 def main() -> int:
     assets, out = Path(sys.argv[1]), Path(sys.argv[2])
     models = sorted(p for p in (assets / "models").iterdir() if p.is_dir())
@@ -109,6 +132,14 @@ def main() -> int:
              "methods": ["fp", "rtn", "smoothquant,rtn", [{"name": "gptq", "params": {"damp": 0.02}}]],
              "settings": ["w8a8", "w4a16 g128", {"weight": {"bits": 3}}]}
     write(out / "sweep_fuzz", "seed-sweep", json.dumps(sweep).encode())
+    # YAML: block style, flow style (JSON is YAML), and anchors/aliases with a comment.
+    write(out / "sweep_yaml_fuzz", "seed-sweep-block", block_yaml(sweep).encode())
+    write(out / "sweep_yaml_fuzz", "seed-sweep-flow", json.dumps(sweep).encode())
+    write(out / "sweep_yaml_fuzz", "seed-sweep-anchors",
+          b"# anchors\nversion: 1\nbase: &b {evaluations: {perplexity: {texts: [wikitext2_test.txt],"
+          b" max_chunks: 2}}}\nmodels: [&m models/smol-ref, *m]\nmethods: [fp, 'rtn']\n"
+          b"settings: [w8a8, !!str w4a16 g128, {weight: {bits: 0x3}}]\n"
+          b"evaluations: [{perplexity: {texts: [wikitext2_test.txt], max_chunks: 1}}]\n")
     return 0
 
 

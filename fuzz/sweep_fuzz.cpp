@@ -1,6 +1,6 @@
 // libFuzzer target: sweep specs (core/jobs/sweep.h, expandSweep). Every expanded point is dumped
-// again. Bad input must end in slmq::core::Error. Links slmq_jobs (sweep.cpp also holds the
-// runner), so it needs the whole core built.
+// again. Bad input must end in slmq::core::Error. Compiled with the spec sources only
+// (sweep_spec.cpp, experiment_spec.cpp, quant_spec.cpp, yaml_json.cpp) and slmq_common.
 #include <string>
 
 #include "core/common/error.h"
