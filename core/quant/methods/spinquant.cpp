@@ -250,7 +250,11 @@ void trainSpinQuantRotations(const SpinQuantProblem<float>& problem, MatrixRMd& 
                                            std::to_string(step));
     if (report) report->loss.push_back(loss);
     const double lr = cosineLr(opts.lr, step, opts.steps);
-    cayleyStep(r1, dr1.cast<double>(), lr);
+    const double alpha = cayleyStep(r1, dr1.cast<double>(), lr);
+    if (report) {
+      report->lr.push_back(lr);
+      report->alpha_r1.push_back(alpha);
+    }
     if (opts.learn_r2 && !dr2.empty())
       for (std::size_t l = 0; l < r2.size(); ++l) cayleyStep(r2[l], dr2[l].cast<double>(), lr);
     reportProgress(progress, double(step + 1) / std::max(1, opts.steps),

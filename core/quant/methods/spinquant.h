@@ -42,6 +42,8 @@ struct SpinQuantOptions {
 /// What training did.
 struct SpinQuantReport {
   std::vector<double> loss;  ///< training loss per step (on that step's batch, before the update)
+  std::vector<double> lr;    ///< scheduled learning rate per step (cosineLr)
+  std::vector<double> alpha_r1;  ///< step α cayleyStep used on R1 per step (≤ lr, ≤ 1/‖W‖₁)
   double seconds = 0;
 };
 
