@@ -16,6 +16,7 @@
 #include <cmath>
 
 #include "core/quant/kernels/packed_linear.h"
+#include "core/quant/kernels/simd_common.h"
 
 namespace slmq::core::kernels_detail {
 
@@ -23,25 +24,21 @@ namespace slmq::core::kernels_detail {
 
 namespace {
 
-#define SLMQ_AVX2 __attribute__((target("avx2,fma")))
-
-SLMQ_AVX2 inline float hsum(__m256 v) {
-  __m128 s = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
-  s = _mm_add_ps(s, _mm_movehl_ps(s, s));
-  s = _mm_add_ss(s, _mm_movehdup_ps(s));
-  return _mm_cvtss_f32(s);
-}
+using simd::hsum;
+using simd::hsumInt;
+using simd::rowBlock;
 
 /// 32 weights of row `r` starting at padded element `k` as two int16 vectors (elements k..k+15,
 /// k+16..k+31).
 template <bool INT4>
-SLMQ_AVX2 inline void loadWeights32(const PackedView& v, int r, int k, __m256i& lo, __m256i& hi) {
+SLMQ_TARGET_AVX2 inline void loadWeights32(const PackedView& v, int r, int k, __m256i& lo,
+                                           __m256i& hi) {
   const std::size_t e = std::size_t(r) * v.kpad + k;
   if constexpr (INT4) {
-    const __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(v.w4 + e / 2));
-    const __m128i mask = _mm_set1_epi8(0x0F);
-    lo = _mm256_cvtepu8_epi16(_mm_and_si128(bytes, mask));
-    hi = _mm256_cvtepu8_epi16(_mm_and_si128(_mm_srli_epi16(bytes, 4), mask));
+    __m128i clo, chi;
+    simd::unpackNibbles32(v.w4 + e / 2, clo, chi);
+    lo = _mm256_cvtepu8_epi16(clo);
+    hi = _mm256_cvtepu8_epi16(chi);
   } else {
     lo = _mm256_cvtepi8_epi16(_mm_loadu_si128(reinterpret_cast<const __m128i*>(v.w8 + e)));
     hi = _mm256_cvtepi8_epi16(_mm_loadu_si128(reinterpret_cast<const __m128i*>(v.w8 + e + 16)));
@@ -51,7 +48,7 @@ SLMQ_AVX2 inline void loadWeights32(const PackedView& v, int r, int k, __m256i& 
 // Tile of MR tokens (i0..) × NR output rows (j0..): y = sx · Σ_g s·(Σ c_w c_x − z·Σ c_x), the
 // bracket in int32 (z·Σ c_x is subtracted from lane 0 before the conversion to float).
 template <int MR, int NR, bool INT4>
-SLMQ_AVX2 void tileInt(const PackedView& v, const ActView& a, int i0, int j0, float* y) {
+SLMQ_TARGET_AVX2 void tileInt(const PackedView& v, const ActView& a, int i0, int j0, float* y) {
   __m256 facc[MR][NR];
   for (int i = 0; i < MR; ++i)
     for (int j = 0; j < NR; ++j) facc[i][j] = _mm256_setzero_ps();
@@ -94,8 +91,8 @@ SLMQ_AVX2 void tileInt(const PackedView& v, const ActView& a, int i0, int j0, fl
 
 /// 32 dequantized weights of row r at padded element k: four float vectors.
 template <bool INT4>
-SLMQ_AVX2 inline void dequant32(const PackedView& v, int r, int k, __m256 vs, __m256 vz,
-                                __m256 w[4]) {
+SLMQ_TARGET_AVX2 inline void dequant32(const PackedView& v, int r, int k, __m256 vs, __m256 vz,
+                                       __m256 w[4]) {
   __m256i lo, hi;
   loadWeights32<INT4>(v, r, k, lo, hi);
   const __m256i q[4] = {_mm256_cvtepi16_epi32(_mm256_castsi256_si128(lo)),
@@ -108,7 +105,8 @@ SLMQ_AVX2 inline void dequant32(const PackedView& v, int r, int k, __m256 vs, __
 
 // Tile of MR tokens × 1 row with float activations.
 template <int MR, bool INT4>
-SLMQ_AVX2 void tileFloat(const PackedView& v, const FloatActView& x, int i0, int j, float* y) {
+SLMQ_TARGET_AVX2 void tileFloat(const PackedView& v, const FloatActView& x, int i0, int j,
+                                float* y) {
   __m256 acc[MR];
   for (int i = 0; i < MR; ++i) acc[i] = _mm256_setzero_ps();
   for (int g = 0; g < v.ng; ++g) {
@@ -128,15 +126,8 @@ SLMQ_AVX2 void tileFloat(const PackedView& v, const FloatActView& x, int i0, int
   for (int i = 0; i < MR; ++i) y[std::size_t(i0 + i) * v.N + j] = hsum(acc[i]);
 }
 
-/// Rows per parallel block: enough blocks to balance `threads`, multiples of 4.
-int rowBlock(int N, int threads) {
-  int rb = (N + 4 * threads - 1) / (4 * threads);
-  rb = (rb + 3) / 4 * 4;
-  return std::clamp(rb, 4, 64);
-}
-
 template <bool INT4>
-SLMQ_AVX2 void gemmInt(const PackedView& v, const ActView& a, float* y, int threads) {
+SLMQ_TARGET_AVX2 void gemmInt(const PackedView& v, const ActView& a, float* y, int threads) {
   const int rb = rowBlock(v.N, threads);
   const int blocks = (v.N + rb - 1) / rb;
 #pragma omp parallel for num_threads(threads) schedule(static)
@@ -157,7 +148,7 @@ SLMQ_AVX2 void gemmInt(const PackedView& v, const ActView& a, float* y, int thre
 }
 
 template <bool INT4>
-SLMQ_AVX2 void gemmFloat(const PackedView& v, const FloatActView& x, float* y, int threads) {
+SLMQ_TARGET_AVX2 void gemmFloat(const PackedView& v, const FloatActView& x, float* y, int threads) {
   const int rb = rowBlock(v.N, threads);
   const int blocks = (v.N + rb - 1) / rb;
 #pragma omp parallel for num_threads(threads) schedule(static)
@@ -171,9 +162,44 @@ SLMQ_AVX2 void gemmFloat(const PackedView& v, const FloatActView& x, float* y, i
   }
 }
 
+// The body of quantSpanAvx2. A template first declared here, with the target attribute: GCC does
+// not apply a target attribute added on the definition of a template already declared without it
+// (packed_linear.h), which broke the build without -march=native.
+template <class T>
+SLMQ_TARGET_AVX2 std::int32_t quantSpan(const float* x, int n, float s, float qmin, float qmax,
+                                        T* out) {
+  const __m256 vs = _mm256_set1_ps(s), lo = _mm256_set1_ps(qmin - 1.f),
+               hi = _mm256_set1_ps(qmax + 1.f), vmin = _mm256_set1_ps(qmin),
+               vmax = _mm256_set1_ps(qmax);
+  __m256i vsum = _mm256_setzero_si256();
+  int k = 0;
+  for (; k + 8 <= n; k += 8) {
+    __m256 t = _mm256_div_ps(_mm256_loadu_ps(x + k), vs);
+    t = _mm256_min_ps(_mm256_max_ps(t, lo), hi);
+    t = _mm256_round_ps(t, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);  // half to even
+    t = _mm256_min_ps(_mm256_max_ps(t, vmin), vmax);
+    const __m256i c = _mm256_cvtps_epi32(t);
+    vsum = _mm256_add_epi32(vsum, c);
+    const __m128i c16 = _mm_packs_epi32(_mm256_castsi256_si128(c), _mm256_extracti128_si256(c, 1));
+    if constexpr (sizeof(T) == 2) {
+      _mm_storeu_si128(reinterpret_cast<__m128i*>(out + k), c16);
+    } else {
+      _mm_storel_epi64(reinterpret_cast<__m128i*>(out + k), _mm_packs_epi16(c16, c16));
+    }
+  }
+  std::int32_t sum = hsumInt(vsum);
+  for (; k < n; ++k) {  // same arithmetic, scalar
+    float t = std::min(std::max(x[k] / s, qmin - 1.f), qmax + 1.f);
+    t = std::min(std::max(std::nearbyint(t), qmin), qmax);
+    out[k] = T(int(t));
+    sum += int(t);
+  }
+  return sum;
+}
+
 }  // namespace
 
-SLMQ_AVX2 void rangeAvx2(const float* x, int n, float& mn, float& mx) {
+SLMQ_TARGET_AVX2 void rangeAvx2(const float* x, int n, float& mn, float& mx) {
   __m256 lo = _mm256_setzero_ps(), hi = _mm256_setzero_ps();
   int k = 0;
   for (; k + 8 <= n; k += 8) {
@@ -197,38 +223,8 @@ SLMQ_AVX2 void rangeAvx2(const float* x, int n, float& mn, float& mx) {
 }
 
 template <class T>
-SLMQ_AVX2 std::int32_t quantSpanAvx2(const float* x, int n, float s, float qmin, float qmax,
-                                     T* out) {
-  const __m256 vs = _mm256_set1_ps(s), lo = _mm256_set1_ps(qmin - 1.f),
-               hi = _mm256_set1_ps(qmax + 1.f), vmin = _mm256_set1_ps(qmin),
-               vmax = _mm256_set1_ps(qmax);
-  __m256i vsum = _mm256_setzero_si256();
-  int k = 0;
-  for (; k + 8 <= n; k += 8) {
-    __m256 t = _mm256_div_ps(_mm256_loadu_ps(x + k), vs);
-    t = _mm256_min_ps(_mm256_max_ps(t, lo), hi);
-    t = _mm256_round_ps(t, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);  // half to even
-    t = _mm256_min_ps(_mm256_max_ps(t, vmin), vmax);
-    const __m256i c = _mm256_cvtps_epi32(t);
-    vsum = _mm256_add_epi32(vsum, c);
-    const __m128i c16 = _mm_packs_epi32(_mm256_castsi256_si128(c), _mm256_extracti128_si256(c, 1));
-    if constexpr (sizeof(T) == 2) {
-      _mm_storeu_si128(reinterpret_cast<__m128i*>(out + k), c16);
-    } else {
-      _mm_storel_epi64(reinterpret_cast<__m128i*>(out + k), _mm_packs_epi16(c16, c16));
-    }
-  }
-  __m128i s4 = _mm_add_epi32(_mm256_castsi256_si128(vsum), _mm256_extracti128_si256(vsum, 1));
-  s4 = _mm_add_epi32(s4, _mm_shuffle_epi32(s4, 0x4E));
-  s4 = _mm_add_epi32(s4, _mm_shuffle_epi32(s4, 0xB1));
-  std::int32_t sum = _mm_cvtsi128_si32(s4);
-  for (; k < n; ++k) {  // same arithmetic, scalar
-    float t = std::min(std::max(x[k] / s, qmin - 1.f), qmax + 1.f);
-    t = std::min(std::max(std::nearbyint(t), qmin), qmax);
-    out[k] = T(int(t));
-    sum += int(t);
-  }
-  return sum;
+std::int32_t quantSpanAvx2(const float* x, int n, float s, float qmin, float qmax, T* out) {
+  return quantSpan(x, n, s, qmin, qmax, out);
 }
 template std::int32_t quantSpanAvx2<std::int16_t>(const float*, int, float, float, float,
                                                   std::int16_t*);

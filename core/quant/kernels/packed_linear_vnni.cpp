@@ -11,6 +11,7 @@
 #include <algorithm>
 
 #include "core/quant/kernels/packed_linear.h"
+#include "core/quant/kernels/simd_common.h"
 
 namespace slmq::core::kernels_detail {
 
@@ -18,36 +19,22 @@ namespace slmq::core::kernels_detail {
 
 namespace {
 
-#define SLMQ_VNNI __attribute__((target("avx2,fma,avx512f,avx512vl,avx512bw,avx512vnni")))
-
-SLMQ_VNNI inline float hsum(__m256 v) {
-  __m128 s = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
-  s = _mm_add_ps(s, _mm_movehl_ps(s, s));
-  s = _mm_add_ss(s, _mm_movehdup_ps(s));
-  return _mm_cvtss_f32(s);
-}
+using simd::hsumInt;
+using simd::rowBlock;
 
 /// 32 stored codes of row r at padded element k as 32 unsigned bytes in element order (int8
 /// codes + 128).
 template <bool INT4>
-SLMQ_VNNI inline __m256i loadCodes(const PackedView& v, int r, int k) {
+SLMQ_TARGET_AVX512_VNNI inline __m256i loadCodes(const PackedView& v, int r, int k) {
   const std::size_t e = std::size_t(r) * v.kpad + k;
   if constexpr (INT4) {
-    const __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(v.w4 + e / 2));
-    const __m128i mask = _mm_set1_epi8(0x0F);
-    return _mm256_set_m128i(_mm_and_si128(_mm_srli_epi16(bytes, 4), mask),
-                            _mm_and_si128(bytes, mask));
+    __m128i lo, hi;
+    simd::unpackNibbles32(v.w4 + e / 2, lo, hi);
+    return _mm256_set_m128i(hi, lo);
   } else {
     return _mm256_xor_si256(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(v.w8 + e)),
                             _mm256_set1_epi8(char(0x80)));
   }
-}
-
-SLMQ_VNNI inline int hsumInt(__m256i v) {
-  __m128i s = _mm_add_epi32(_mm256_castsi256_si128(v), _mm256_extracti128_si256(v, 1));
-  s = _mm_add_epi32(s, _mm_shuffle_epi32(s, 0x4E));
-  s = _mm_add_epi32(s, _mm_shuffle_epi32(s, 0xB1));
-  return _mm_cvtsi128_si32(s);
 }
 
 /// Integer subtracted per unit of Σ c_x: zero + 8 already folded for nibbles; int8 codes enter
@@ -61,7 +48,8 @@ inline int effectiveZero(const PackedView& v, int r, int g) {
 // an exact integer reduction (hadd tree) to 4 sums per token, the zero-point/offset correction
 // z_eff·Σ c_x in int32, and one float multiply-add with the 4 rows' scales.
 template <int MR, bool INT4>
-SLMQ_VNNI void tile4(const PackedView& v, const ActView& a, int i0, int j0, float* y) {
+SLMQ_TARGET_AVX512_VNNI void tile4(const PackedView& v, const ActView& a, int i0, int j0,
+                                   float* y) {
   __m128 facc[MR];
   for (int i = 0; i < MR; ++i) facc[i] = _mm_setzero_ps();
   const std::int8_t* arow[MR];
@@ -102,7 +90,7 @@ SLMQ_VNNI void tile4(const PackedView& v, const ActView& a, int i0, int j0, floa
 
 // One token × one row (tails).
 template <bool INT4>
-SLMQ_VNNI void tile1(const PackedView& v, const ActView& a, int i, int j, float* y) {
+SLMQ_TARGET_AVX512_VNNI void tile1(const PackedView& v, const ActView& a, int i, int j, float* y) {
   const std::int8_t* arow = a.a8 + std::size_t(i) * v.kpad;
   float acc = 0.f;
   for (int g = 0; g < v.ng; ++g) {
@@ -118,14 +106,8 @@ SLMQ_VNNI void tile1(const PackedView& v, const ActView& a, int i, int j, float*
   y[std::size_t(i) * v.N + j] = a.sx[i] * acc;
 }
 
-int rowBlock(int N, int threads) {
-  int rb = (N + 4 * threads - 1) / (4 * threads);
-  rb = (rb + 3) / 4 * 4;
-  return std::clamp(rb, 4, 64);
-}
-
 template <bool INT4>
-SLMQ_VNNI void gemm(const PackedView& v, const ActView& a, float* y, int threads) {
+SLMQ_TARGET_AVX512_VNNI void gemm(const PackedView& v, const ActView& a, float* y, int threads) {
   const int rb = rowBlock(v.N, threads);
   const int blocks = (v.N + rb - 1) / rb;
 #pragma omp parallel for num_threads(threads) schedule(static)
