@@ -5,38 +5,18 @@
 // Threads follow SLMQ_THREADS / computeThreads() (2 by default on the dev machine).
 #include <benchmark/benchmark.h>
 
-#include <random>
-
 #include "core/common/compute_threads.h"
 #include "core/quant/kernels/cpu_isa.h"
 #include "core/quant/kernels/packed_linear.h"
+#include "tests/testlib/kernel_test_data.h"
 
 using namespace slmq::core;
 
 namespace {
 
-MatrixRM randomMatrix(int rows, int cols, unsigned seed) {
-  std::mt19937 rng(seed);
-  std::normal_distribution<float> g;
-  MatrixRM m(rows, cols);
-  for (Eigen::Index i = 0; i < m.size(); ++i) m.data()[i] = g(rng);
-  return m;
-}
-
-WeightQuant wq(int bits, int group, bool sym) {
-  WeightQuant q;
-  q.bits = bits;
-  q.granularity = group > 0 ? WeightGranularity::PerGroup : WeightGranularity::PerChannel;
-  q.group_size = group > 0 ? group : 128;
-  q.symmetric = sym;
-  return q;
-}
-
-ActQuant aq(int bits) {
-  ActQuant q;
-  q.bits = bits;
-  return q;
-}
+using slmq::test::actQuant;
+using slmq::test::randomMatrix;
+using slmq::test::weightQuant;
 
 void setThreads() {
   if (const char* e = std::getenv("SLMQ_THREADS")) setComputeThreads(std::atoi(e));
@@ -69,25 +49,25 @@ void runPacked(benchmark::State& st, const WeightQuant& w8, const ActQuant& a, K
 }
 
 void BM_W8A8(benchmark::State& st) {
-  runPacked(st, wq(8, 0, true), aq(8), KernelIsa::Avx2);
+  runPacked(st, weightQuant(8, 0, true), actQuant(8), KernelIsa::Avx2);
 }
 void BM_W8A8_vnni(benchmark::State& st) {
-  runPacked(st, wq(8, 0, true), aq(8), KernelIsa::Avx512Vnni);
+  runPacked(st, weightQuant(8, 0, true), actQuant(8), KernelIsa::Avx512Vnni);
 }
 void BM_W4A8_vnni(benchmark::State& st) {
-  runPacked(st, wq(4, 128, false), aq(8), KernelIsa::Avx512Vnni);
+  runPacked(st, weightQuant(4, 128, false), actQuant(8), KernelIsa::Avx512Vnni);
 }
 void BM_W8A8_portable(benchmark::State& st) {
-  runPacked(st, wq(8, 0, true), aq(8), KernelIsa::Portable);
+  runPacked(st, weightQuant(8, 0, true), actQuant(8), KernelIsa::Portable);
 }
 void BM_W4A8(benchmark::State& st) {
-  runPacked(st, wq(4, 128, false), aq(8), KernelIsa::Avx2);
+  runPacked(st, weightQuant(4, 128, false), actQuant(8), KernelIsa::Avx2);
 }
 void BM_W4A16(benchmark::State& st) {
-  runPacked(st, wq(4, 128, false), aq(16), KernelIsa::Avx2);
+  runPacked(st, weightQuant(4, 128, false), actQuant(16), KernelIsa::Avx2);
 }
 void BM_W4A16_portable(benchmark::State& st) {
-  runPacked(st, wq(4, 128, false), aq(16), KernelIsa::Portable);
+  runPacked(st, weightQuant(4, 128, false), actQuant(16), KernelIsa::Portable);
 }
 
 void shapes(benchmark::internal::Benchmark* b) {

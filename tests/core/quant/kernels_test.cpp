@@ -6,38 +6,15 @@
 
 #include <gtest/gtest.h>
 
-#include <random>
-
 #include "core/common/error.h"
+#include "tests/testlib/kernel_test_data.h"
 
 namespace slmq::core {
 namespace {
 
-MatrixRM randomMatrix(int rows, int cols, unsigned seed, float outlierEvery = 0) {
-  std::mt19937 rng(seed);
-  std::normal_distribution<float> g;
-  MatrixRM m(rows, cols);
-  for (int r = 0; r < rows; ++r)
-    for (int c = 0; c < cols; ++c)
-      m(r, c) = g(rng) * ((outlierEvery > 0 && c % int(outlierEvery) == 3) ? 20.f : 1.f);
-  return m;
-}
-
-WeightQuant wq(int bits, int group, bool sym) {
-  WeightQuant q;
-  q.bits = bits;
-  q.granularity = group > 0 ? WeightGranularity::PerGroup : WeightGranularity::PerChannel;
-  q.group_size = group > 0 ? group : 128;
-  q.symmetric = sym;
-  return q;
-}
-
-ActQuant aq(int bits, float clip = 1.f) {
-  ActQuant q;
-  q.bits = bits;
-  q.clip_ratio = clip;
-  return q;
-}
+using test::actQuant;
+using test::randomMatrix;
+using test::weightQuant;
 
 struct Case {
   const char* name;
@@ -73,17 +50,17 @@ std::vector<KernelIsa> isas() {
 
 TEST(PackedKernels, MatchFakeQuantReference) {
   const std::vector<Case> cases = {
-      {"W8A8 per-channel sym", wq(8, 0, true), aq(8)},
-      {"W8A8 per-channel asym", wq(8, 0, false), aq(8)},
-      {"W8A16 per-channel sym", wq(8, 0, true), aq(16)},
-      {"W4A16 g128 asym", wq(4, 128, false), aq(16)},
-      {"W4A16 g32 sym", wq(4, 32, true), aq(16)},
-      {"W4A8 g128 asym", wq(4, 128, false), aq(8)},
-      {"W4A8 g64 sym", wq(4, 64, true), aq(8)},
-      {"W4A8 per-channel asym", wq(4, 0, false), aq(8)},
-      {"W3A8 g64 asym", wq(3, 64, false), aq(8)},
-      {"W4A4 g128 sym", wq(4, 128, true), aq(4)},
-      {"W8A8 clip 0.9", wq(8, 0, true), aq(8, 0.9f)},
+      {"W8A8 per-channel sym", weightQuant(8, 0, true), actQuant(8)},
+      {"W8A8 per-channel asym", weightQuant(8, 0, false), actQuant(8)},
+      {"W8A16 per-channel sym", weightQuant(8, 0, true), actQuant(16)},
+      {"W4A16 g128 asym", weightQuant(4, 128, false), actQuant(16)},
+      {"W4A16 g32 sym", weightQuant(4, 32, true), actQuant(16)},
+      {"W4A8 g128 asym", weightQuant(4, 128, false), actQuant(8)},
+      {"W4A8 g64 sym", weightQuant(4, 64, true), actQuant(8)},
+      {"W4A8 per-channel asym", weightQuant(4, 0, false), actQuant(8)},
+      {"W3A8 g64 asym", weightQuant(3, 64, false), actQuant(8)},
+      {"W4A4 g128 sym", weightQuant(4, 128, true), actQuant(4)},
+      {"W8A8 clip 0.9", weightQuant(8, 0, true), actQuant(8, 0.9f)},
   };
   // (K, N): hidden 288 (groups 128, 128, 32), 172 (needs padding), 768, odd N.
   const std::vector<std::pair<int, int>> shapes = {{288, 96}, {172, 13}, {768, 288}, {64, 7}};
@@ -106,7 +83,7 @@ TEST(PackedKernels, MatchFakeQuantReference) {
 TEST(PackedKernels, ActivationCodesEqualReferenceIncludingClippedMinus128) {
   const int K = 288;
   const MatrixRM w = randomMatrix(8, K, 3);
-  const PackedLinear kernel(quantizeWeight(w, wq(8, 0, true)), aq(8, 0.9f));
+  const PackedLinear kernel(quantizeWeight(w, weightQuant(8, 0, true)), actQuant(8, 0.9f));
   kernels_detail::PackedView v;
   v.N = 8;
   v.K = K;
@@ -118,8 +95,8 @@ TEST(PackedKernels, ActivationCodesEqualReferenceIncludingClippedMinus128) {
   std::vector<std::int16_t> codes(6 * K);
   std::vector<float> sx(6);
   std::vector<std::int32_t> sums(6);
-  quantizeActivationsPerToken(x, aq(8, 0.9f), v, codes.data(), sx.data(), sums.data(), 1);
-  const MatrixRM ref = fakeQuantActPerTokenReference(x, aq(8, 0.9f));
+  quantizeActivationsPerToken(x, actQuant(8, 0.9f), v, codes.data(), sx.data(), sums.data(), 1);
+  const MatrixRM ref = fakeQuantActPerTokenReference(x, actQuant(8, 0.9f));
   bool sawMinus128 = false;
   for (int i = 0; i < 6; ++i) {
     int sum = 0;
@@ -136,23 +113,24 @@ TEST(PackedKernels, ActivationCodesEqualReferenceIncludingClippedMinus128) {
 TEST(PackedKernels, StorageBytesAreThePackedSizes) {
   const MatrixRM w = randomMatrix(64, 256, 4);
   // int4 g128 asym: 64·256/2 bytes of nibbles + 64·2 float scales + 64·2 one-byte zero points.
-  EXPECT_EQ(PackedLinear(quantizeWeight(w, wq(4, 128, false)), aq(16)).storageBytes(),
-            64u * 128 + 64 * 2 * 4 + 64 * 2);
+  EXPECT_EQ(
+      PackedLinear(quantizeWeight(w, weightQuant(4, 128, false)), actQuant(16)).storageBytes(),
+      64u * 128 + 64 * 2 * 4 + 64 * 2);
   // int4 g128 sym: no zero points stored.
-  EXPECT_EQ(PackedLinear(quantizeWeight(w, wq(4, 128, true)), aq(16)).storageBytes(),
+  EXPECT_EQ(PackedLinear(quantizeWeight(w, weightQuant(4, 128, true)), actQuant(16)).storageBytes(),
             64u * 128 + 64 * 2 * 4);
   // int8 per-channel sym: one byte per weight + one scale per row.
-  EXPECT_EQ(PackedLinear(quantizeWeight(w, wq(8, 0, true)), aq(8)).storageBytes(),
+  EXPECT_EQ(PackedLinear(quantizeWeight(w, weightQuant(8, 0, true)), actQuant(8)).storageBytes(),
             64u * 256 + 64 * 4);
 }
 
 TEST(PackedKernels, RejectsBadInput) {
   const MatrixRM w = randomMatrix(4, 64, 5);
-  QuantizedTensor qt = quantizeWeight(w, wq(4, 32, false));
-  const PackedLinear kernel(qt, aq(8));
+  QuantizedTensor qt = quantizeWeight(w, weightQuant(4, 32, false));
+  const PackedLinear kernel(qt, actQuant(8));
   MatrixRM y;
   EXPECT_THROW(kernel.apply(MatrixRM::Zero(2, 63), y), Error);
-  ActQuant asym = aq(8);
+  ActQuant asym = actQuant(8);
   asym.symmetric = false;
   try {
     PackedLinear bad(qt, asym);
@@ -162,18 +140,18 @@ TEST(PackedKernels, RejectsBadInput) {
   }
   QuantizedTensor broken = qt;
   broken.codes[7] = 9;  // outside the 4-bit range
-  EXPECT_THROW(PackedLinear(broken, aq(8)), Error);
+  EXPECT_THROW(PackedLinear(broken, actQuant(8)), Error);
   broken = qt;
   broken.codes.pop_back();
-  EXPECT_THROW(PackedLinear(broken, aq(8)), Error);
+  EXPECT_THROW(PackedLinear(broken, actQuant(8)), Error);
   broken = qt;
   broken.scales(1, 0) = 0.f;
-  EXPECT_THROW(PackedLinear(broken, aq(8)), Error);
+  EXPECT_THROW(PackedLinear(broken, actQuant(8)), Error);
 }
 
 TEST(PackedKernels, EmptyBatchGivesEmptyOutput) {
   const MatrixRM w = randomMatrix(4, 64, 6);
-  const PackedLinear kernel(quantizeWeight(w, wq(8, 0, true)), aq(8));
+  const PackedLinear kernel(quantizeWeight(w, weightQuant(8, 0, true)), actQuant(8));
   MatrixRM y;
   kernel.apply(MatrixRM(0, 64), y);
   EXPECT_EQ(y.rows(), 0);
