@@ -1,4 +1,4 @@
-// `slmq run SPEC.json --store DB`, `slmq sweep SWEEP.json --store DB [--shard i/n]`,
+// `slmq run SPEC.json --store DB`, `slmq sweep SWEEP.json|yaml --store DB [--shard i/n]`,
 // `slmq demo --store DB` and `slmq store merge A.db B.db -o C.db`: argument parsing and progress
 // wiring around core/jobs (runner, sweep, demo study) and core/store (merge).
 #include <cstdio>
@@ -267,7 +267,9 @@ slmq::cli::CommandRegistration reg(35, [](CLI::App& app, GlobalOptions& g) {
     auto a = std::make_shared<SweepArgs>();
     auto* c = app.add_subcommand(
         "sweep", "Run a grid models x methods x settings x evaluations as independent runs");
-    c->add_option("spec", a->spec, "Sweep JSON file (docs/cli.md)")->required();
+    c->add_option("spec", a->spec,
+                  "Sweep file: JSON, or YAML if it ends in .yaml/.yml (docs/cli.md)")
+        ->required();
     c->add_option("--store", a->store, "Workspace store (SQLite)");
     c->add_option("--shard", a->shard, "Run only shard i of n (i/n, from 0)");
     c->add_flag("--dry-run", a->dry_run, "List the shard's points without running them");
