@@ -12,12 +12,28 @@ template <typename T>
 Mat<T> quantInput(const Mat<T>& x, const ActQuantAd& a, Mat<T>& mask) {
   mask.resize(0, 0);
   if (a.bits >= 16) return x;
-  return actQuantForward<T>(x, a.bits, T(a.clip), a.clip < 1.0 ? &mask : nullptr);
+  return actQuantForward<T>(x, a.bits, T(a.clip), a.clip < 1.0 && !a.scale_grad ? &mask : nullptr,
+                            a.rounding);
 }
 
 template <typename T>
 void applyMask(Mat<T>& g, const Mat<T>& mask) {
   if (mask.size() > 0) g.array() *= mask.array();
+}
+
+// Backward of quantInput: the mask (STE), or the full per-token quantizer backward given the
+// pre-quantization input `x` when scale_grad is on.
+template <typename T>
+void quantInputBack(Mat<T>& g, const ActQuantAd& a, const Mat<T>& mask, const Mat<T>& x) {
+  if (a.bits < 16 && a.scale_grad)
+    g = actQuantBackward<T>(g, x, a.bits, T(a.clip), a.rounding);
+  else
+    applyMask<T>(g, mask);
+}
+
+template <typename T>
+bool keepInput(const ActQuantAd& a) {
+  return a.bits < 16 && a.scale_grad;
 }
 
 template <typename T>
@@ -72,6 +88,7 @@ Mat<T> blockForward(const BlockShape& s, const BlockParams<T>& p, const RopeCach
   t.h = h;
   const Mat<T> n1 = rmsNormForward<T>(h, p.attn_norm, T(s.eps), t.rstd1);
   t.x1 = quantInput<T>(n1, p.act[0], t.mask1);
+  if (keepInput<T>(p.act[0])) t.n1 = n1;
   t.q = linearForward<T>(t.x1, W(Module::Q), B(Module::Q));
   t.k = linearForward<T>(t.x1, W(Module::K), B(Module::K));
   t.v = linearForward<T>(t.x1, W(Module::V), B(Module::V));
@@ -85,11 +102,13 @@ Mat<T> blockForward(const BlockShape& s, const BlockParams<T>& p, const RopeCach
   // MLP: [rows, d] -> g, u [rows, ff] -> [rows, d]
   const Mat<T> n2 = rmsNormForward<T>(t.h1, p.mlp_norm, T(s.eps), t.rstd2);
   t.x3 = quantInput<T>(n2, p.act[2], t.mask3);
+  if (keepInput<T>(p.act[2])) t.n2 = n2;
   t.g = linearForward<T>(t.x3, W(Module::Gate), B(Module::Gate));
   t.u = linearForward<T>(t.x3, W(Module::Up), B(Module::Up));
   Mat<T> m = swigluForward<T>(t.g, t.u);
   if (p.down_rotation) m = m * *p.down_rotation;  // [rows, ff] · R4 [ff, ff]
   t.x4 = quantInput<T>(m, p.act[3], t.mask4);
+  if (keepInput<T>(p.act[3])) t.m = m;
   return t.h1 + linearForward<T>(t.x4, W(Module::Down), B(Module::Down));
 }
 
@@ -103,18 +122,18 @@ Mat<T> blockBackward(const BlockShape& s, const BlockParams<T>& p, const RopeCac
   }
   // MLP
   Mat<T> dm = linBack<T>(dout, t.x4, p, Module::Down, grads);  // [rows, ff]
-  applyMask<T>(dm, t.mask4);
+  quantInputBack<T>(dm, p.act[3], t.mask4, t.m);
   if (p.down_rotation) dm = dm * p.down_rotation->transpose();
   Mat<T> dg, du;
   swigluBackward<T>(dm, t.g, t.u, dg, du);
   Mat<T> dn2 = linBack<T>(dg, t.x3, p, Module::Gate, grads);
   dn2 += linBack<T>(du, t.x3, p, Module::Up, grads);
-  applyMask<T>(dn2, t.mask3);
+  quantInputBack<T>(dn2, p.act[2], t.mask3, t.n2);
   Mat<T> dh1 =
       dout + rmsNormBackward<T>(dn2, t.h1, p.mlp_norm, t.rstd2, grads ? &grads->mlp_norm : nullptr);
   // attention
   Mat<T> da = linBack<T>(dh1, t.x2, p, Module::O, grads);  // [rows, H·hd]
-  applyMask<T>(da, t.mask2);
+  quantInputBack<T>(da, p.act[1], t.mask2, t.a);
   Mat<T> dq, dk, dv;
   attentionBackward<T>(da, t.q, t.k, t.v, batch, T_, s.heads, s.kv_heads, s.head_dim, dq, dk, dv);
   if (p.rope) {
@@ -124,7 +143,7 @@ Mat<T> blockBackward(const BlockShape& s, const BlockParams<T>& p, const RopeCac
   Mat<T> dn1 = linBack<T>(dq, t.x1, p, Module::Q, grads);
   dn1 += linBack<T>(dk, t.x1, p, Module::K, grads);
   dn1 += linBack<T>(dv, t.x1, p, Module::V, grads);
-  applyMask<T>(dn1, t.mask1);
+  quantInputBack<T>(dn1, p.act[0], t.mask1, t.n1);
   return dh1 +
          rmsNormBackward<T>(dn1, t.h, p.attn_norm, t.rstd1, grads ? &grads->attn_norm : nullptr);
 }

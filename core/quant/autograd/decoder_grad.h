@@ -36,6 +36,10 @@ struct BlockShape {
 struct ActQuantAd {
   int bits = 16;
   double clip = 1.0;
+  /// Backward through the dynamic per-token scale too (actQuantBackward, OmniQuant's quantizer)
+  /// instead of the mask-only STE. Keeps the pre-quantization input on the tape.
+  bool scale_grad = false;
+  Rounding rounding = Rounding::HalfEven;  ///< Identity only for finite-difference checks
 };
 
 /// Effective tensors of one block. Indexed by Module (q k v o gate up down).
@@ -67,6 +71,9 @@ struct BlockTape {
   Mat<T> h, x1, q, k, v, a, x2, h1, x3, g, u, x4;
   Mat<T> mask1, mask2, mask3, mask4;  ///< empty when that input is not clipped
   Vec<T> rstd1, rstd2;
+  /// Pre-quantization inputs of x1, x3, x4, kept only for an ActQuantAd with scale_grad (x2's is
+  /// `a`).
+  Mat<T> n1, n2, m;
 };
 
 /// Runs the block on `h` [batch·T, hidden] and returns its output. Fills `tape` if non-null.

@@ -132,7 +132,7 @@ T crossEntropyForwardBackward(const Mat<T>& logits, const std::vector<int>& toke
 }
 
 template <typename T>
-Mat<T> actQuantForward(const Mat<T>& x, int bits, T clip, Mat<T>* mask) {
+Mat<T> actQuantForward(const Mat<T>& x, int bits, T clip, Mat<T>* mask, Rounding rnd) {
   const T qmax = T((1 << (bits - 1)) - 1), qmin = -T(1 << (bits - 1));
   Mat<T> y(x.rows(), x.cols());
   if (mask) mask->resize(x.rows(), x.cols());
@@ -140,13 +140,36 @@ Mat<T> actQuantForward(const Mat<T>& x, int bits, T clip, Mat<T>* mask) {
     T s = x.row(r).cwiseAbs().maxCoeff() * clip / qmax;
     if (!(s > T(0)) || !std::isfinite(s)) s = T(1);
     for (Eigen::Index c = 0; c < x.cols(); ++c) {
-      const T code = std::nearbyint(x(r, c) / s);
+      const T code = roundOp(x(r, c) / s, rnd);
       const bool inside = code >= qmin && code <= qmax;
       y(r, c) = std::clamp(code, qmin, qmax) * s;
       if (mask) (*mask)(r, c) = inside ? T(1) : T(0);
     }
   }
   return y;
+}
+
+template <typename T>
+Mat<T> actQuantBackward(const Mat<T>& dxhat, const Mat<T>& x, int bits, T clip, Rounding rnd) {
+  const T qmax = T((1 << (bits - 1)) - 1), qmin = -T(1 << (bits - 1));
+  Mat<T> dx(x.rows(), x.cols());
+  for (Eigen::Index r = 0; r < x.rows(); ++r) {
+    Eigen::Index k = 0;
+    const T amax = x.row(r).cwiseAbs().maxCoeff(&k);
+    T s = amax * clip / qmax;
+    const bool constScale = !(s > T(0)) || !std::isfinite(s);
+    if (constScale) s = T(1);
+    T gs = 0;  // Σ_j dx̂_j ∂x̂_j/∂s
+    for (Eigen::Index c = 0; c < x.cols(); ++c) {
+      const T t = x(r, c) / s, code = roundOp(t, rnd);
+      const bool inside = code >= qmin && code <= qmax;
+      const T g = dxhat(r, c);
+      dx(r, c) = inside ? g : T(0);
+      gs += g * (inside ? code - t : std::clamp(code, qmin, qmax));
+    }
+    if (!constScale) dx(r, k) += gs * clip / qmax * (x(r, k) < T(0) ? T(-1) : T(1));
+  }
+  return dx;
 }
 
 namespace {
@@ -268,7 +291,8 @@ void lwcBackward(const Mat<T>& dwhat, const Mat<T>& w, const Mat<T>& gamma, cons
   template void attentionBackward<T>(const Mat<T>&, const Mat<T>&, const Mat<T>&, const Mat<T>&,   \
                                      int, int, int, int, int, Mat<T>&, Mat<T>&, Mat<T>&);          \
   template T crossEntropyForwardBackward<T>(const Mat<T>&, const std::vector<int>&, int, Mat<T>*); \
-  template Mat<T> actQuantForward<T>(const Mat<T>&, int, T, Mat<T>*);                              \
+  template Mat<T> actQuantForward<T>(const Mat<T>&, int, T, Mat<T>*, Rounding);                    \
+  template Mat<T> actQuantBackward<T>(const Mat<T>&, const Mat<T>&, int, T, Rounding);             \
   template Mat<T> lwcForward<T>(const Mat<T>&, const Mat<T>&, const Mat<T>&, const LwcShape&,      \
                                 Rounding);                                                         \
   template void lwcBackward<T>(const Mat<T>&, const Mat<T>&, const Mat<T>&, const Mat<T>&,         \

@@ -177,7 +177,20 @@ T crossEntropyForwardBackward(const Mat<T>& logits, const std::vector<int>& toke
 /// Per-token symmetric fake-quant of x [rows, in] with `bits` and clip ratio; `mask` (optional)
 /// receives 1 where the gradient passes (|x| ≤ clip·absmax), 0 elsewhere.
 template <typename T>
-Mat<T> actQuantForward(const Mat<T>& x, int bits, T clip, Mat<T>* mask);
+Mat<T> actQuantForward(const Mat<T>& x, int bits, T clip, Mat<T>* mask,
+                       Rounding rnd = Rounding::HalfEven);
+
+/// Backward of actQuantForward including the path through the dynamic scale, as autograd sees
+/// OmniQuant's per-token quantizer (its scale is computed from x, not detached). Per row, with
+/// s = clip·max|x|/qmax, code_i = round(x_i/s) (STE) and ĉ_i = clamp(code_i, qmin, qmax):
+///   ∂x̂_i/∂x_i = 1 inside the range, 0 when clamped;  ∂x̂_i/∂s = ĉ_i − x_i/s inside, ĉ_i clamped;
+///   ∂s/∂x_k = clip/qmax · sign(x_k) for k = argmax|x|.
+/// So dx_i = dx̂_i·[inside_i] + [i = k]·sign(x_k)·clip/qmax · Σ_j dx̂_j ∂x̂_j/∂s. This is what lets
+/// a learned transform (LET) see that shrinking a token's largest channel refines the grid for
+/// all others; the mask-only STE is blind to the activation rounding error.
+template <typename T>
+Mat<T> actQuantBackward(const Mat<T>& dxhat, const Mat<T>& x, int bits, T clip,
+                        Rounding rnd = Rounding::HalfEven);
 
 /// Learnable-clipping weight quantizer parameters per (row, group) of W [out, in]: the range is
 /// [β·min(min W, 0), γ·max(max W, 0)] (symmetric: γ·absmax, β unused).

@@ -4,25 +4,23 @@
 
 #include <algorithm>
 #include <cmath>
-#include <numeric>
-#include <random>
 
+#include "core/common/compute_threads.h"
 #include "core/common/error.h"
-#include "core/quant/autograd/decoder_grad.h"
+#include "core/quant/methods/omniquant_block.h"
 
 namespace slmq::core {
 namespace {
 
-using ad::Mat;
-using ad::Vec;
-using MatF = Mat<float>;
-using VecF = Vec<float>;
+using MatF = ad::Mat<float>;
+using VecF = ad::Vec<float>;
 
-/// Adam without weight decay on one tensor (β1 0.9, β2 0.999, ε 1e-8).
+/// AdamW with weight decay 0 (as OmniQuant's defaults) on one tensor: β1 0.9, β2 0.999, ε 1e-8.
+template <typename M>
 struct Adam {
-  MatF m, v;
+  M m, v;
   int t = 0;
-  void step(MatF& x, const MatF& g, double lr) {
+  void step(M& x, const M& g, double lr) {
     if (m.size() != x.size()) m.setZero(x.rows(), x.cols()), v.setZero(x.rows(), x.cols());
     ++t;
     m = 0.9f * m + 0.1f * g;
@@ -32,53 +30,22 @@ struct Adam {
   }
 };
 
-MatF sigmoid(const MatF& x) {
-  return (1.f / (1.f + (-x.array()).exp())).matrix();
-}
+/// Sets the compute threads for its lifetime and restores the previous count.
+class ThreadScope {
+ public:
+  explicit ThreadScope(int n) : m_prev(computeThreads()), m_active(n > 0 && n != m_prev) {
+    if (m_active) setComputeThreads(n);
+  }
+  ~ThreadScope() {
+    if (m_active) setComputeThreads(m_prev);
+  }
+  ThreadScope(const ThreadScope&) = delete;
+  ThreadScope& operator=(const ThreadScope&) = delete;
 
-/// The learnable state of one block.
-struct OmniBlockState {
-  std::array<MatF, kModuleCount> gt, bt;  // γ̃, β̃ [out, groups]
-  std::array<ad::LwcShape, kModuleCount> shape;
-  MatF s_attn, s_mlp, s_o;  // [n, 1] (matrices so that Adam handles them uniformly)
-  std::array<Adam, kModuleCount> agt, abt;
-  Adam a_attn, a_mlp, a_o;
+ private:
+  int m_prev;
+  bool m_active;
 };
-
-/// Effective pre-quantization tensors W̃ and norm weights g̃ of the block under the LET scales.
-struct LetApplied {
-  std::array<MatF, kModuleCount> w;  // W̃ before quantization
-  ad::BlockParams<float> p;          // quantized weights Ŵ, g̃, b̃ (what the forward uses)
-};
-
-int kvIndex(int col, int H, int KVH, int hd) {
-  const int h = col / hd, j = col % hd;
-  return (h / (H / KVH)) * hd + j;
-}
-
-LetApplied applyLet(const ad::BlockParams<float>& base, const OmniBlockState& st,
-                    const ad::BlockShape& s) {
-  LetApplied a;
-  a.p = base;
-  const VecF sa = st.s_attn.col(0), sm = st.s_mlp.col(0), so = st.s_o.col(0);
-  a.p.attn_norm = base.attn_norm.cwiseQuotient(sa);
-  a.p.mlp_norm = base.mlp_norm.cwiseQuotient(sm);
-  for (Module m : {Module::Q, Module::K, Module::V})
-    a.w[int(m)] = base.w[int(m)] * sa.asDiagonal();  // W [out, d] · diag(s)
-  for (Module m : {Module::Gate, Module::Up}) a.w[int(m)] = base.w[int(m)] * sm.asDiagonal();
-  a.w[int(Module::V)] = so.cwiseInverse().asDiagonal() * a.w[int(Module::V)];
-  if (base.b[int(Module::V)].size())
-    a.p.b[int(Module::V)] = base.b[int(Module::V)].cwiseQuotient(so);
-  a.w[int(Module::O)] = base.w[int(Module::O)];
-  for (Eigen::Index c = 0; c < a.w[int(Module::O)].cols(); ++c)
-    a.w[int(Module::O)].col(c) *= so(kvIndex(int(c), s.heads, s.kv_heads, s.head_dim));
-  a.w[int(Module::Down)] = base.w[int(Module::Down)];
-  for (int m = 0; m < kModuleCount; ++m)
-    a.p.w[m] = st.shape[m].bits < 16 ? ad::lwcForward<float>(a.w[m], sigmoid(st.gt[m]),
-                                                             sigmoid(st.bt[m]), st.shape[m])
-                                     : a.w[m];
-  return a;
-}
 
 ad::ActQuantAd actFor(const QuantSpec& spec, int block, Module m) {
   const ActQuant a = spec.forLayer({block, m}).act;
@@ -87,20 +54,42 @@ ad::ActQuantAd actFor(const QuantSpec& spec, int block, Module m) {
                 "omniquant trains with per-token activation quantization; block " +
                     std::to_string(block) + " " + moduleName(m) +
                     " asks for per-tensor static scales");
-  return a.enabled() ? ad::ActQuantAd{a.bits, double(a.clip_ratio)} : ad::ActQuantAd{};
+  // Gradients through the dynamic scale, as OmniQuant's quantizer (LET sees the activation error).
+  return a.enabled() ? ad::ActQuantAd{a.bits, double(a.clip_ratio), /*scale_grad=*/true}
+                     : ad::ActQuantAd{};
 }
 
-/// Runs `p` over every window of `x` [N·L, d] (windows of L rows), `batch` windows at a time.
-MatF blockOverWindows(const ad::BlockShape& s, const ad::BlockParams<float>& p,
-                      const ad::RopeCache<float>& rope, const MatF& x, int L, int batch) {
-  MatF out(x.rows(), x.cols());
+/// Column-wise running max of |x| into `acc` (sized on first use).
+void absMaxInto(const MatF& x, VecF& acc) {
+  const VecF m = x.cwiseAbs().colwise().maxCoeff().transpose();
+  acc = acc.size() ? acc.cwiseMax(m) : m;
+}
+
+/// SmoothQuant's s_j = max|X_j|^α / max|W_j|^(1−α) from activation and weight column absmax,
+/// clamped at 1e-5 (OmniQuant's LET init); 1 where either is zero.
+VecF smoothScale(const VecF& act, const VecF& wmax, double alpha) {
+  VecF s(act.size());
+  for (Eigen::Index j = 0; j < s.size(); ++j) {
+    const double a = act(j), w = wmax(j);
+    const double v = (a > 0 && w > 0) ? std::pow(a, alpha) / std::pow(w, 1 - alpha) : 1.0;
+    s(j) = float(std::max(v, 1e-5));
+  }
+  return s;
+}
+
+/// Mean block-output MSE of `st` over all windows of `x` against `target` (no gradients).
+double meanLoss(const ad::BlockShape& s, const ad::BlockParams<float>& base,
+                const omni::BlockState<float>& st, const ad::RopeCache<float>& rope, const MatF& x,
+                const MatF& target, int L, int batch) {
+  double sum = 0;
   const Eigen::Index rows = Eigen::Index(batch) * L;
   for (Eigen::Index r0 = 0; r0 < x.rows(); r0 += rows) {
     const Eigen::Index n = std::min(rows, x.rows() - r0);
-    out.middleRows(r0, n) =
-        ad::blockForward<float>(s, p, rope, x.middleRows(r0, n), int(n / L), nullptr);
+    sum += double(omni::blockLoss<float>(s, base, st, rope, x.middleRows(r0, n),
+                                         target.middleRows(r0, n), int(n / L), nullptr)) *
+           double(n);
   }
-  return out;
+  return sum / double(x.rows());
 }
 
 }  // namespace
@@ -117,8 +106,9 @@ void omniQuantModel(Model& model, const std::vector<int>& calibTokens,
     throw Error(ErrorKind::InvalidInput, "omniquant: " + std::to_string(calibTokens.size()) +
                                              " calibration tokens are not whole windows of " +
                                              std::to_string(L));
-  if (opts.epochs < 0 || !(opts.lr_lwc >= 0) || !(opts.lr_let >= 0))
-    throw Error(ErrorKind::InvalidInput, "omniquant: epochs and learning rates must be >= 0");
+  if (opts.epochs < 0 || !(opts.lr_lwc >= 0) || !(opts.lr_let >= 0) || opts.threads < 0)
+    throw Error(ErrorKind::InvalidInput,
+                "omniquant: epochs, learning rates and threads must be >= 0");
   ModelWeights& w = model.weights();
   for (int b = 0; b < cfg.num_layers; ++b)
     for (int m = 0; m < kModuleCount; ++m) {
@@ -132,158 +122,152 @@ void omniQuantModel(Model& model, const std::vector<int>& calibTokens,
                     "omniquant learns clipping per output row or group; per-tensor weight "
                     "quantization is not supported");
     }
+  const ThreadScope threads(opts.threads);
 
   ad::RopeCache<float> rope;
   rope.fill(L, s.inv_freq, s.rope_scaling);
   MatF xfp = model.embed(calibTokens);  // [N·L, d] float path
   MatF xq = xfp;                        // quantized path
   const int fwdBatch = std::max(1, calib.batch);
-  std::mt19937_64 rng(calib.seed ^ 0x0a1b2c3dULL);
-  std::vector<int> order(static_cast<std::size_t>(N));
-  std::iota(order.begin(), order.end(), 0);
+  const int kvd = s.kv_heads * s.head_dim;
 
   for (int b = 0; b < cfg.num_layers; ++b) {
     const double base0 = double(b) / cfg.num_layers, span = 1.0 / cfg.num_layers;
-    reportProgress(progress, base0, "omniquant block " + std::to_string(b));
-    ad::BlockParams<float> fpParams =
+    const std::string what = "omniquant block " + std::to_string(b);
+    reportProgress(progress, base0, what);
+    const ad::BlockParams<float> fpParams =
         ad::BlockParams<float>::fromWeights(w.blocks[std::size_t(b)], cfg.use_rope[std::size_t(b)]);
-    const MatF target = blockOverWindows(s, fpParams, rope, xfp, L, fwdBatch);  // [N·L, d]
+    // Float block on the float path: the target, and the per-channel absmax of the linear inputs
+    // (OmniQuant's act_scales, taken from the float model on the calibration data).
+    MatF target(xfp.rows(), xfp.cols());
+    VecF amaxAttn, amaxO, amaxMlp;
+    for (Eigen::Index r0 = 0; r0 < xfp.rows(); r0 += Eigen::Index(fwdBatch) * L) {
+      const Eigen::Index n = std::min(Eigen::Index(fwdBatch) * L, xfp.rows() - r0);
+      ad::BlockTape<float> tape;
+      target.middleRows(r0, n) =
+          ad::blockForward<float>(s, fpParams, rope, xfp.middleRows(r0, n), int(n / L), &tape);
+      absMaxInto(tape.x1, amaxAttn);
+      absMaxInto(tape.x2, amaxO);
+      absMaxInto(tape.x3, amaxMlp);
+    }
     ad::BlockParams<float> base = fpParams;
     base.act = {actFor(spec, b, Module::Q), actFor(spec, b, Module::O),
                 actFor(spec, b, Module::Gate), actFor(spec, b, Module::Down)};
 
-    OmniBlockState st;
+    std::array<ad::LwcShape, kModuleCount> shapes;
+    std::array<float, kModuleCount> clipRatio;
     bool anyWeight = false;
     for (int m = 0; m < kModuleCount; ++m) {
       const WeightQuant q = spec.forLayer({b, Module(m)}).weight;
       const int in = int(base.w[m].cols());
       const int G = q.granularity == WeightGranularity::PerGroup ? std::min(q.group_size, in) : 0;
-      st.shape[m] = ad::LwcShape{q.enabled() ? q.bits : 16, G, q.symmetric};
-      const int groups = G > 0 ? (in + G - 1) / G : 1;
-      st.gt[m] = MatF::Constant(base.w[m].rows(), groups, 4.f);
-      st.bt[m] = st.gt[m];
+      shapes[m] = ad::LwcShape{q.enabled() ? q.bits : 16, G, q.symmetric};
+      clipRatio[m] = q.clip_ratio;
       anyWeight |= q.enabled();
     }
-    // LET initialisation from the quantized path's norm outputs (SmoothQuant, α = let_alpha).
-    st.s_attn = MatF::Ones(s.hidden, 1);
-    st.s_mlp = MatF::Ones(s.hidden, 1);
-    st.s_o = MatF::Ones(s.kv_heads * s.head_dim, 1);
+    // LWC: γ̃ = β̃ = 4 (σ = 0.982, OmniQuant's init). Without LWC: the spec's clip ratio, fixed
+    // (with 0 epochs and LET off this is exactly RTN).
+    omni::BlockState<float> st = omni::initialState<float>(s, base, shapes, 4.f);
+    st.clip = opts.lwc;
+    st.fixed_clip = clipRatio;
     if (opts.let) {
-      ad::BlockParams<float> probe = fpParams;
-      const Eigen::Index rows = std::min<Eigen::Index>(xq.rows(), Eigen::Index(fwdBatch) * L);
-      ad::BlockTape<float> tape;
-      ad::blockForward<float>(s, probe, rope, xq.topRows(rows), int(rows / L), &tape);
-      auto init = [&](const MatF& x, std::initializer_list<Module> readers, MatF& out) {
-        for (Eigen::Index j = 0; j < x.cols(); ++j) {
-          const double a = x.col(j).cwiseAbs().maxCoeff();
-          double wm = 0;
-          for (Module m : readers)
-            wm = std::max(wm, double(base.w[int(m)].col(j).cwiseAbs().maxCoeff()));
-          const double v = (a > 0 && wm > 0)
-                               ? std::pow(a, opts.let_alpha) / std::pow(wm, 1 - opts.let_alpha)
-                               : 1.0;
-          out(j, 0) = float(std::max(v, 1e-5));
-        }
-      };
-      init(tape.x1, {Module::Q, Module::K, Module::V}, st.s_attn);
-      init(tape.x3, {Module::Gate, Module::Up}, st.s_mlp);
+      // LET: SmoothQuant-style scales from the float activations (not 1, as OmniQuant).
+      VecF wAttn = VecF::Zero(s.hidden), wMlp = VecF::Zero(s.hidden), wO = VecF::Zero(kvd);
+      for (Module m : {Module::Q, Module::K, Module::V})
+        wAttn = wAttn.cwiseMax(base.w[int(m)].cwiseAbs().colwise().maxCoeff().transpose());
+      for (Module m : {Module::Gate, Module::Up})
+        wMlp = wMlp.cwiseMax(base.w[int(m)].cwiseAbs().colwise().maxCoeff().transpose());
+      // v -> o per kv channel: the largest o input and o column over the heads of its group.
+      const VecF oCol = base.w[int(Module::O)].cwiseAbs().colwise().maxCoeff().transpose();
+      VecF aO = VecF::Zero(kvd);
+      for (Eigen::Index c = 0; c < oCol.size(); ++c) {
+        const int k = omni::kvChannel(int(c), s.heads, s.kv_heads, s.head_dim);
+        wO(k) = std::max(wO(k), oCol(c));
+        aO(k) = std::max(aO(k), amaxO(c));
+      }
+      st.s_attn = smoothScale(amaxAttn, wAttn, opts.let_alpha);
+      st.s_mlp = smoothScale(amaxMlp, wMlp, opts.let_alpha);
+      st.s_o = smoothScale(aO, wO, opts.let_alpha);
     }
 
     const bool train = anyWeight && opts.epochs > 0 && (opts.lwc || opts.let);
-    double firstLoss = 0, lastLoss = 0;
-    for (int e = 0; train && e < opts.epochs; ++e) {
-      std::shuffle(order.begin(), order.end(), rng);
-      double sum = 0;
-      for (int i = 0; i < N; ++i) {
-        const Eigen::Index r0 = Eigen::Index(order[std::size_t(i)]) * L;
-        const LetApplied a = applyLet(base, st, s);
-        ad::BlockTape<float> tape;
-        const MatF out = ad::blockForward<float>(s, a.p, rope, xq.middleRows(r0, L), 1, &tape);
-        const MatF diff = out - target.middleRows(r0, L);
-        const double loss = double(diff.squaredNorm()) / double(diff.size());
-        sum += loss;
-        const MatF dout = diff * (2.f / float(diff.size()));
-        ad::BlockGrads<float> g;
-        ad::blockBackward<float>(s, a.p, rope, tape, dout, 1, &g);
-        // LWC: dŴ -> dγ, dβ and dW̃ (STE + min/max paths).
-        std::array<MatF, kModuleCount> dwt;
-        for (int m = 0; m < kModuleCount; ++m) {
-          if (st.shape[m].bits >= 16) {
-            dwt[m] = g.w[m];
-            continue;
-          }
-          MatF dg, db;
-          const MatF gam = sigmoid(st.gt[m]), bet = sigmoid(st.bt[m]);
-          ad::lwcBackward<float>(g.w[m], a.w[m], gam, bet, st.shape[m], dg, db, &dwt[m]);
-          if (opts.lwc) {
-            st.agt[m].step(st.gt[m],
-                           dg.cwiseProduct(gam.cwiseProduct((1.f - gam.array()).matrix())),
-                           opts.lr_lwc);
-            if (!st.shape[m].symmetric)
-              st.abt[m].step(st.bt[m],
-                             db.cwiseProduct(bet.cwiseProduct((1.f - bet.array()).matrix())),
-                             opts.lr_lwc);
-          }
-        }
-        if (opts.let) {
-          // W̃_ij ∝ s_j  =>  ∂/∂s_j = Σ_i dW̃_ij W̃_ij / s_j;  g̃_j = g_j / s_j  =>  −dg̃_j g̃_j / s_j.
-          MatF ds_attn = MatF::Zero(s.hidden, 1), ds_mlp = MatF::Zero(s.hidden, 1),
-               ds_o = MatF::Zero(s.kv_heads * s.head_dim, 1);
-          for (Module m : {Module::Q, Module::K, Module::V})
-            ds_attn.col(0) += dwt[int(m)].cwiseProduct(a.w[int(m)]).colwise().sum().transpose();
-          for (Module m : {Module::Gate, Module::Up})
-            ds_mlp.col(0) += dwt[int(m)].cwiseProduct(a.w[int(m)]).colwise().sum().transpose();
-          ds_attn.col(0) -= g.attn_norm.cwiseProduct(a.p.attn_norm);
-          ds_mlp.col(0) -= g.mlp_norm.cwiseProduct(a.p.mlp_norm);
-          ds_attn.array() /= st.s_attn.array();
-          ds_mlp.array() /= st.s_mlp.array();
-          // s_o: v rows ∝ 1/s_o, v bias ∝ 1/s_o, o columns ∝ s_o of their kv channel.
-          ds_o.col(0) -= dwt[int(Module::V)].cwiseProduct(a.w[int(Module::V)]).rowwise().sum();
-          if (g.b[int(Module::V)].size())
-            ds_o.col(0) -= g.b[int(Module::V)].cwiseProduct(a.p.b[int(Module::V)]);
-          const VecF colSum =
-              dwt[int(Module::O)].cwiseProduct(a.w[int(Module::O)]).colwise().sum().transpose();
-          for (Eigen::Index c = 0; c < colSum.size(); ++c)
-            ds_o(kvIndex(int(c), s.heads, s.kv_heads, s.head_dim), 0) += colSum(c);
-          ds_o.array() /= st.s_o.array();
-          st.a_attn.step(st.s_attn, ds_attn, opts.lr_let);
-          st.a_mlp.step(st.s_mlp, ds_mlp, opts.lr_let);
-          st.a_o.step(st.s_o, ds_o, opts.lr_let);
-          for (MatF* sc : {&st.s_attn, &st.s_mlp, &st.s_o}) *sc = sc->cwiseMax(1e-5f);
-        }
-        reportProgress(progress, base0 + span * (e + double(i + 1) / N) / opts.epochs,
-                       "omniquant block " + std::to_string(b));
+    // Training target: the float block on the float path; with aug_loss the mean of that and the
+    // float block on the quantized path (same gradients as the sum of the two MSEs, halved).
+    MatF trainTarget;
+    if (train && opts.aug_loss) {
+      trainTarget.resize(xq.rows(), xq.cols());
+      for (Eigen::Index r0 = 0; r0 < xq.rows(); r0 += Eigen::Index(fwdBatch) * L) {
+        const Eigen::Index n = std::min(Eigen::Index(fwdBatch) * L, xq.rows() - r0);
+        trainTarget.middleRows(r0, n) =
+            0.5f *
+            (target.middleRows(r0, n) +
+             ad::blockForward<float>(s, fpParams, rope, xq.middleRows(r0, n), int(n / L), nullptr));
       }
-      if (e == 0) firstLoss = sum / N;
-      lastLoss = sum / N;
     }
+    const MatF& tt = trainTarget.size() ? trainTarget : target;
+    const double firstLoss = meanLoss(s, base, st, rope, xq, target, L, fwdBatch);
+    std::vector<double> epochLoss;
+    std::array<Adam<MatF>, kModuleCount> agt, abt;
+    Adam<VecF> aAttn, aMlp, aO;
+    for (int e = 0; train && e < opts.epochs; ++e) {
+      double sum = 0;
+      for (int i = 0; i < N; ++i) {  // one window per step, in order (as OmniQuant, batch 1)
+        const Eigen::Index r0 = Eigen::Index(i) * L;
+        omni::BlockStateGrads<float> g;
+        sum += double(omni::blockLoss<float>(s, base, st, rope, xq.middleRows(r0, L),
+                                             tt.middleRows(r0, L), 1, &g));
+        if (opts.lwc)
+          for (int m = 0; m < kModuleCount; ++m) {
+            if (shapes[m].bits >= 16) continue;
+            agt[m].step(st.gt[m], g.gt[m], opts.lr_lwc);
+            if (!shapes[m].symmetric) abt[m].step(st.bt[m], g.bt[m], opts.lr_lwc);
+          }
+        if (opts.let) {
+          aAttn.step(st.s_attn, g.s_attn, opts.lr_let);
+          aMlp.step(st.s_mlp, g.s_mlp, opts.lr_let);
+          aO.step(st.s_o, g.s_o, opts.lr_let);
+          for (VecF* sc : {&st.s_attn, &st.s_mlp, &st.s_o}) *sc = sc->cwiseMax(1e-5f);
+        }
+        reportProgress(progress, base0 + span * (e + double(i + 1) / N) / opts.epochs, what);
+      }
+      epochLoss.push_back(sum / N);
+    }
+    const double lastLoss =
+        train ? meanLoss(s, base, st, rope, xq, target, L, fwdBatch) : firstLoss;
+
     // Fold: norms g̃, weights Ŵ (learned clipping), v bias b̃; then advance both streams.
-    const LetApplied fin = applyLet(base, st, s);
+    const omni::Applied<float> fin = omni::applyState<float>(s, base, st);
     BlockWeights& bw = w.blocks[std::size_t(b)];
     bw.attn_norm = fin.p.attn_norm;
     bw.mlp_norm = fin.p.mlp_norm;
     for (int m = 0; m < kModuleCount; ++m) {
       Linear& lin = bw.linear(Module(m));
-      lin.weight = st.shape[m].bits < 16 ? fin.p.w[m] : fin.w[m];
+      lin.weight = fin.p.w[m];
       if (fin.p.b[m].size()) lin.bias = fin.p.b[m];
     }
-    ad::BlockParams<float> qParams = fin.p;
-    for (int m = 0; m < kModuleCount; ++m) qParams.w[m] = bw.linear(Module(m)).weight;
-    xq = blockOverWindows(s, qParams, rope, xq, L, fwdBatch);
-    xfp = target;
+    for (Eigen::Index r0 = 0; r0 < xq.rows(); r0 += Eigen::Index(fwdBatch) * L) {
+      const Eigen::Index n = std::min(Eigen::Index(fwdBatch) * L, xq.rows() - r0);
+      xq.middleRows(r0, n) =
+          ad::blockForward<float>(s, fin.p, rope, xq.middleRows(r0, n), int(n / L), nullptr);
+    }
+    xfp = std::move(target);
     if (report) {
       report->first_loss.push_back(firstLoss);
       report->last_loss.push_back(lastLoss);
+      report->epoch_loss.push_back(epochLoss);
     }
-    if (log && train)
-      log->push_back("omniquant block " + std::to_string(b) + ": output MSE " +
-                     std::to_string(firstLoss) + " (epoch 1) -> " + std::to_string(lastLoss) +
-                     " (epoch " + std::to_string(opts.epochs) + ")");
+    if (log) {
+      std::string line = what + ": output MSE " + std::to_string(firstLoss) + " -> " +
+                         std::to_string(lastLoss) + "; training-step MSE by epoch:";
+      for (double l : epochLoss) line += " " + std::to_string(l);
+      log->push_back(line);
+    }
   }
   if (log)
     log->push_back("omniquant: LWC " + std::string(opts.lwc ? "on" : "off") + ", LET " +
-                   (opts.let ? "scales (no shift)" : "off") + ", " + std::to_string(opts.epochs) +
-                   " epochs over " + std::to_string(N) + " x " + std::to_string(L) + " tokens");
+                   (opts.let ? "scales (no shift)" : "off") + (opts.aug_loss ? ", aug loss" : "") +
+                   ", " + std::to_string(opts.epochs) + " epochs over " + std::to_string(N) +
+                   " x " + std::to_string(L) + " tokens");
   reportProgress(progress, 1.0, "omniquant done");
 }
 
