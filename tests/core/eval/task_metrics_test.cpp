@@ -9,38 +9,15 @@
 #include "core/eval/tasks/task_file_readers.h"
 #include "core/common/error.h"
 #include "core/eval/tasks/task_metrics.h"
-#include "tests/testlib/test_support.h"
+#include "tests/testlib/task_fixtures.h"
 
 using namespace slmq;
 
 namespace {
 
-// Builds the Task of a subset from task_subsets.json.
-core::Task subsetTask(const nlohmann::json& items, const std::string& name) {
-  core::Task t;
-  t.name = name;
-  for (const auto& r : items) {
-    core::TaskItem it;
-    if (r.contains("contexts")) {
-      it.contexts = r.at("contexts").get<std::vector<std::string>>();
-      it.choices = {r.at("continuation").get<std::string>()};
-    } else {
-      it.contexts = {r.at("context").get<std::string>()};
-      it.choices = r.at("choices").get<std::vector<std::string>>();
-    }
-    it.gold = r.at("gold");
-    t.items.push_back(it);
-  }
-  return t;
-}
-
 void checkModel(const std::string& model) {
-  const auto subsets =
-      nlohmann::json::parse(test::readFile(test::asset("fixtures/task_subsets.json")));
-  const auto ref =
-      nlohmann::json::parse(test::readFile(test::asset("fixtures/" + model + "/tasks.json")));
-  for (const auto& [name, tref] : ref.at("tasks").items()) {
-    const core::Task task = subsetTask(subsets.at(name), name);
+  for (const auto& [task, tref] : test::loadTaskFixtures(model).tasks) {
+    const std::string& name = task.name;
     std::vector<std::vector<core::ChoiceScore>> scores;
     const auto& items = tref.at("items");
     ASSERT_EQ(items.size(), task.items.size()) << name;

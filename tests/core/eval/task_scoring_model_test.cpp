@@ -12,41 +12,21 @@
 #include "core/eval/tasks/task_eval.h"
 #include "core/model/model.h"
 #include "core/tokenizer/tokenizer.h"
+#include "tests/testlib/task_fixtures.h"
 #include "tests/testlib/test_support.h"
 
 using namespace slmq;
 
 namespace {
 
-core::Task subsetTask(const nlohmann::json& items, const std::string& name) {
-  core::Task t;
-  t.name = name;
-  for (const auto& r : items) {
-    core::TaskItem it;
-    if (r.contains("contexts")) {
-      it.contexts = r.at("contexts").get<std::vector<std::string>>();
-      it.choices = {r.at("continuation").get<std::string>()};
-    } else {
-      it.contexts = {r.at("context").get<std::string>()};
-      it.choices = r.at("choices").get<std::vector<std::string>>();
-    }
-    it.gold = r.at("gold");
-    t.items.push_back(it);
-  }
-  return t;
-}
-
 void checkModel(const std::string& model) {
-  const auto subsets =
-      nlohmann::json::parse(test::readFile(test::asset("fixtures/task_subsets.json")));
-  const auto ref =
-      nlohmann::json::parse(test::readFile(test::asset("fixtures/" + model + "/tasks.json")));
+  const test::TaskFixtures fixtures = test::loadTaskFixtures(model);
   auto m = core::Model::load(test::asset("models/" + model));
   core::TaskEvalOptions opt;
-  opt.scorer.max_length = ref.at("max_length").get<int>();
+  opt.scorer.max_length = fixtures.file.at("max_length").get<int>();
   double totalSeconds = 0;
-  for (const auto& [name, tref] : ref.at("tasks").items()) {
-    const core::Task task = subsetTask(subsets.at(name), name);
+  for (const auto& [task, tref] : fixtures.tasks) {
+    const std::string& name = task.name;
     const auto res = core::evaluateTask(*m, task, opt);
     totalSeconds += res.seconds;
     const auto& items = tref.at("items");
