@@ -9,9 +9,11 @@
 #include "core/common/error.h"
 #include "core/io/safetensors.h"
 #include "core/io/safetensors_checkpoint.h"
+#include "tests/testlib/expect_error.h"
 #include "tests/testlib/test_support.h"
 
 using namespace slmq::core;
+using slmq::test::expectError;
 using slmq::test::TempDir;
 using slmq::test::writeFile;
 
@@ -33,20 +35,6 @@ std::string bytesOf(std::initializer_list<T> v) {
   std::string s(v.size() * sizeof(T), '\0');
   std::memcpy(s.data(), std::data(v), s.size());
   return s;
-}
-
-// Expects `f` to throw Error of `kind` whose message contains every one of `parts`.
-template <typename F>
-void expectError(F&& f, ErrorKind kind, std::initializer_list<std::string> parts) {
-  try {
-    f();
-    ADD_FAILURE() << "no error thrown";
-  } catch (const Error& e) {
-    EXPECT_EQ(e.kind(), kind) << e.what();
-    for (const auto& p : parts)
-      EXPECT_NE(std::string(e.what()).find(p), std::string::npos)
-          << "message '" << e.what() << "' lacks '" << p << "'";
-  }
 }
 
 TEST(Safetensors, DecodesEveryFloatTypeExactly) {

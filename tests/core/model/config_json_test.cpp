@@ -7,9 +7,11 @@
 
 #include "core/common/error.h"
 #include "core/model/config_json.h"
+#include "tests/testlib/expect_error.h"
 
 using namespace slmq::core;
 using nlohmann::json;
+using slmq::test::expectError;
 
 namespace {
 
@@ -20,19 +22,6 @@ json llama() {
     "num_key_value_heads": 3, "vocab_size": 8192, "rms_norm_eps": 1e-05, "rope_theta": 10000.0,
     "rope_scaling": null, "tie_word_embeddings": true, "torch_dtype": "bfloat16",
     "hidden_act": "silu", "bos_token_id": 0, "eos_token_id": [2, 3]})");
-}
-
-template <typename F>
-void expectError(F&& f, ErrorKind kind, std::initializer_list<std::string> parts) {
-  try {
-    f();
-    ADD_FAILURE() << "no error thrown";
-  } catch (const Error& e) {
-    EXPECT_EQ(e.kind(), kind) << e.what();
-    for (const auto& p : parts)
-      EXPECT_NE(std::string(e.what()).find(p), std::string::npos)
-          << "message '" << e.what() << "' lacks '" << p << "'";
-  }
 }
 
 ModelConfig parse(const json& j) {
