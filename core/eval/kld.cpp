@@ -7,23 +7,12 @@
 
 #include "core/common/compute_threads.h"
 #include "core/common/error.h"
+#include "core/eval/log_softmax.h"
 #include "core/model/model.h"
 
 namespace slmq::core {
 
 namespace {
-
-/// log-softmax normaliser and argmax of a row, in double.
-void logNormaliser(const float* x, int vocab, double& logZ, int& argmax) {
-  int am = 0;
-  for (int v = 1; v < vocab; ++v)
-    if (x[v] > x[am]) am = v;
-  const double mx = x[am];
-  double sum = 0.0;
-  for (int v = 0; v < vocab; ++v) sum += std::exp(double(x[v]) - mx);
-  logZ = mx + std::log(sum);
-  argmax = am;
-}
 
 /// llama.cpp's mean_and_uncertainty.
 Estimate meanAndUncertainty(double sum, double sum2, std::size_t count) {
@@ -40,10 +29,8 @@ KldToken compareLogitRows(const float* ref, const float* q, int vocab, int targe
   if (vocab <= 0 || target < 0 || target >= vocab)
     throw Error(ErrorKind::InvalidInput, "compareLogitRows: target " + std::to_string(target) +
                                              " outside a vocabulary of " + std::to_string(vocab));
-  double zr, zq;
-  int ar, aq;
-  logNormaliser(ref, vocab, zr, ar);
-  logNormaliser(q, vocab, zq, aq);
+  const LogSoftmaxRow rowRef = logSoftmaxRow(ref, vocab), rowQ = logSoftmaxRow(q, vocab);
+  const double zr = rowRef.log_z, zq = rowQ.log_z;
   // KL(P||Q) = Σ p (lp − lq), lp = ref − zr, lq = q − zq
   double kld = 0.0;
   for (int v = 0; v < vocab; ++v) {
@@ -53,7 +40,7 @@ KldToken compareLogitRows(const float* ref, const float* q, int vocab, int targe
   }
   KldToken t;
   t.kld = std::max(kld, 0.0);  // rounding can leave −1e-17 for identical rows
-  t.same_top = ar == aq;
+  t.same_top = rowRef.argmax == rowQ.argmax;
   t.nll_ref = zr - double(ref[target]);
   t.nll_q = zq - double(q[target]);
   t.p_ref = std::exp(-t.nll_ref);

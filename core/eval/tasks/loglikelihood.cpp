@@ -7,6 +7,7 @@
 
 #include "core/common/compute_threads.h"
 #include "core/common/error.h"
+#include "core/eval/log_softmax.h"
 #include "core/eval/tasks/task_file_readers.h"
 #include "core/model/model.h"
 #include "core/tokenizer/tokenizer.h"
@@ -154,15 +155,9 @@ std::vector<ChoiceScore> scoreRequests(const Model& model,
     std::vector<int> rowArg(static_cast<std::size_t>(rowsNeeded));
 #pragma omp parallel for num_threads(computeThreads()) schedule(static)
     for (int i = 0; i < rowsNeeded; ++i) {
-      const float* x = logits.row(i).data();
-      int am = 0;
-      for (int v = 1; v < vocab; ++v)
-        if (x[v] > x[am]) am = v;
-      const double mx = x[am];
-      double sum = 0.0;
-      for (int v = 0; v < vocab; ++v) sum += std::exp(double(x[v]) - mx);
-      rowZ[std::size_t(i)] = mx + std::log(sum);
-      rowArg[std::size_t(i)] = am;
+      const LogSoftmaxRow row = logSoftmaxRow(logits.row(i).data(), vocab);
+      rowZ[std::size_t(i)] = row.log_z;
+      rowArg[std::size_t(i)] = row.argmax;
     }
     for (int i = 0; i < rowsNeeded; ++i) {
       const int si = rowSeq[std::size_t(i)];
