@@ -10,6 +10,7 @@
 
 #include "core/common/progress.h"
 #include "core/model/config.h"
+#include "core/model/random_model.h"  // randomModel: callers of randomReferenceModel use it too
 #include "core/quant/quant_spec.h"
 
 namespace slmq::core {
@@ -55,11 +56,6 @@ enum class ReferenceShape {
 const char* referenceShapeName(ReferenceShape shape) noexcept;
 /// The config of a reference shape (as in its config.json).
 ModelConfig referenceShapeConfig(ReferenceShape shape);
-
-/// A model with `config`'s shapes and pseudo-random weights (uniform, std ≈ 0.02; norms 1; no
-/// tokenizer). Deterministic in `seed`. Throws Error(Resource) if the float32 weights would not fit
-/// in available memory.
-std::unique_ptr<Model> randomModel(const ModelConfig& config, std::uint64_t seed = 1);
 
 /// A random model of a reference shape, optionally packed with low-bit kernels: `spec` empty
 /// (nullptr) = float32; otherwise packModel(spec) is applied layer by layer as the model is built,

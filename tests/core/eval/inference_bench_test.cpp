@@ -7,6 +7,7 @@
 
 #include "core/common/error.h"
 #include "core/model/model.h"
+#include "core/model/random_model.h"
 #include "core/quant/kernels/pack_model.h"
 
 namespace slmq::core {
@@ -29,16 +30,14 @@ TEST(InferenceBench, ReferenceShapesHavePublishedParameterCounts) {
 }
 
 ModelConfig tinyQwenLike() {
-  ModelConfig c = referenceShapeConfig(ReferenceShape::Qwen25_05B);
-  c.vocab_size = 512;
-  c.hidden_size = 128;
-  c.intermediate_size = 352;  // not a multiple of 128: a shorter last group
-  c.num_layers = 2;
-  c.num_heads = 4;
-  c.num_kv_heads = 2;
-  c.head_dim = 32;
-  c.use_rope.assign(2, true);
-  return c;
+  return withDecoderShape(referenceShapeConfig(ReferenceShape::Qwen25_05B),
+                          {.vocab_size = 512,
+                           .hidden_size = 128,
+                           .intermediate_size = 352,  // not a multiple of 128: a shorter last group
+                           .num_layers = 2,
+                           .num_heads = 4,
+                           .num_kv_heads = 2,
+                           .head_dim = 32});
 }
 
 TEST(InferenceBench, RandomModelHasEveryTensorAndBenchRuns) {
