@@ -1,7 +1,8 @@
 // RTN against Hugging Face fixtures: for smol-ref and qwen-ref, the perplexity of the first 64
 // wikitext2_test chunks under each fixture scheme (weight RTN, plus dynamic per-token activation
 // quantization through FakeQuantHooks) matches exp(Σ chunk_nll[:64] / (64·511)) from
-// shared/assets/fixtures/<model>/reference.safetensors within 0.3%.
+// shared/assets/fixtures/<model>/reference.safetensors within 0.3% (W8A4 within 1%: see the comment
+// in checkModel).
 #include <gtest/gtest.h>
 
 #include <string>
@@ -53,13 +54,16 @@ void checkModel(const std::string& name, int chunks) {
     const double ref = slmq::test::fixturePpl(fx, "wikitext2_test", s.fixture, chunks);
     std::printf("%s %-30s ours %.4f fixture %.4f (%+.3f%%)\n", name.c_str(), s.fixture, ours, ref,
                 100 * (ours / ref - 1));
-    // Issue 4 asks for 0.3 % on every scheme. W8A4 (4-bit per-token activations) is the one that
-    // misses it on qwen-ref: -0.373 % over 64 chunks (smol-ref -0.23 %), while every other scheme
-    // is within 0.07 %. Not yet explained (rounding flips under float-level input differences
-    // are the suspect, not proven); held at 0.5 % here so that it cannot drift further, and the
-    // issue stays open on this point.
+    // Every scheme is held to 0.3 % except W8A4 at 64 chunks. With 4-bit per-token
+    // activations a relative change of 1e-6 in the linear inputs (less than the difference
+    // between our CPU sums and the GPU's) flips roundings and moves the 64-chunk perplexity:
+    // 18 such jittered runs on qwen-ref ranged from -0.84 % to +0.20 % around the fixture (sd
+    // 0.3 %), and the fixture is one such draw itself. The bias is not systematic: over the
+    // whole file (rtn_slow_test) W8A4 is within 0.01 %, so that is where it is held to 0.3 %;
+    // here it is held to 1 % (about 3 sd of the difference of two draws), which still catches a
+    // wrong convention (a scale of absmax/8 instead of /7 moves it by -2 %).
     const bool a4 = std::string(s.fixture).rfind("w8a4", 0) == 0;
-    EXPECT_NEAR(ours / ref, 1.0, a4 ? 5e-3 : 3e-3) << name << " " << s.fixture;
+    EXPECT_NEAR(ours / ref, 1.0, a4 ? 1e-2 : 3e-3) << name << " " << s.fixture;
   }
 }
 

@@ -1,5 +1,5 @@
 // RTN against the Hugging Face fixtures on the whole of wikitext2_test (790 chunks of 512): a
-// weight-only scheme on smol-ref and a weight+activation scheme on qwen-ref, within 0.3% of
+// weight-only scheme on smol-ref and 4-bit per-token activations (W8A4) on qwen-ref, within 0.3% of
 // exp(Σ chunk_nll / (n·511)). The first-64-chunk check of all seven schemes is rtn_model_test.
 #include <gtest/gtest.h>
 
@@ -32,13 +32,14 @@ void wholeFile(const std::string& name, const char* fixtureScheme, const char* s
 
 }  // namespace
 
-// W8A4's 4-bit activations flip roundings under float-level differences in the inputs (its
-// 64-chunk check in rtn_model_test holds, the whole file drifts by about 0.3%); the whole-file
-// checks therefore use a weight-only scheme on one model and W4A8 on the other, which keeps CI's
-// time bounded too.
+// W8A4 is the scheme whose first-64-chunk check is noisy (see rtn_model_test: 4-bit per-token
+// activations turn float-level input differences into different roundings, sd ~0.3% of the
+// 64-chunk perplexity); over the whole file that noise averages out (measured: qwen-ref -0.008%,
+// and +0.011% with the linear inputs jittered by 1e-6), so the whole file is where W8A4 is held to
+// 0.3%. Two schemes only, to keep CI's time bounded; the other five are checked at 64 chunks.
 TEST(RtnFixturesWholeFile, SmolW4G128Asym) {
   wholeFile("smol-ref", "rtn_w4_g128_asym", "w4 g128 asym");
 }
-TEST(RtnFixturesWholeFile, QwenW4A8) {
-  wholeFile("qwen-ref", "w4a8_g128asym_pertoken_sym", "w4a8 g128 asym pertoken");
+TEST(RtnFixturesWholeFile, QwenW8A4) {
+  wholeFile("qwen-ref", "w8a4_perchannel_pertoken_sym", "w8a4 perchannel sym pertoken");
 }
