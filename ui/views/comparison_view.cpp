@@ -13,6 +13,7 @@
 #include <cmath>
 #include <set>
 
+#include "ui/charts/chart_setup.h"
 #include "ui/charts/grouped_bar_chart.h"
 #include "ui/charts/scatter_chart.h"
 #include "ui/models/metrics_table_model.h"
@@ -42,26 +43,16 @@ QString keyLabel(const std::pair<std::string, std::string>& k) {
 }  // namespace
 
 ComparisonView::ComparisonView(StoreAdapter* store, QWidget* parent)
-    : QWidget(parent), m_store(store) {
+    : RunSelectionView(store, parent) {
   setObjectName(QStringLiteral("comparisonView"));
   auto* layout = new QVBoxLayout(this);
   auto* bar = new QHBoxLayout;
-  auto combo = [&](const char* name, const QString& label) {
-    auto* c = new QComboBox(this);
-    c->setObjectName(QLatin1String(name));
-    c->setSizeAdjustPolicy(QComboBox::AdjustToContents);
-    auto* l = new QLabel(label, this);
-    l->setBuddy(c);
-    bar->addWidget(l);
-    bar->addWidget(c);
-    return c;
-  };
-  m_accMetric = combo("comparisonAccuracyMetric", tr("&Accuracy:"));
+  m_accMetric = addSelector(bar, "comparisonAccuracyMetric", tr("&Accuracy:"));
   m_accMetric->addItem(tr("acc"), QStringLiteral("acc"));
   m_accMetric->addItem(tr("acc_norm"), QStringLiteral("acc_norm"));
-  m_effMetric = combo("comparisonEfficiencyMetric", tr("&Efficiency:"));
-  m_scatterX = combo("comparisonScatterX", tr("Scatter &x:"));
-  m_scatterY = combo("comparisonScatterY", tr("&y:"));
+  m_effMetric = addSelector(bar, "comparisonEfficiencyMetric", tr("&Efficiency:"));
+  m_scatterX = addSelector(bar, "comparisonScatterX", tr("Scatter &x:"));
+  m_scatterY = addSelector(bar, "comparisonScatterY", tr("&y:"));
   m_referenceLabel = new QLabel(this);
   m_referenceLabel->setObjectName(QStringLiteral("comparisonReference"));
   bar->addWidget(m_referenceLabel);
@@ -74,10 +65,7 @@ ComparisonView::ComparisonView(StoreAdapter* store, QWidget* parent)
   auto* charts = new QWidget(scroll);
   auto* grid = new QGridLayout(charts);
   auto chart = [&](const char* name, const QString& title, int row, int col) {
-    auto* c = new GroupedBarChart(charts);
-    c->setObjectName(QLatin1String(name));
-    c->setTitle(title);
-    c->setPlaceholder(tr("Select runs with results"));
+    auto* c = newChart<GroupedBarChart>(charts, name, title, tr("Select runs with results"));
     c->setMinimumHeight(260);
     grid->addWidget(c, row, col);
     return c;
@@ -89,10 +77,8 @@ ComparisonView::ComparisonView(StoreAdapter* store, QWidget* parent)
   m_scores->setToolTip(
       tr("SLMQcons uses RTN on the same model as its reference: the paper's formula for the "
          "consumption track was not available."));
-  m_scatter = new ScatterChart(charts);
-  m_scatter->setObjectName(QStringLiteral("comparisonScatter"));
-  m_scatter->setTitle(tr("Trade-off"));
-  m_scatter->setPlaceholder(tr("Choose two metrics"));
+  m_scatter = newChart<ScatterChart>(charts, "comparisonScatter", tr("Trade-off"),
+                                     tr("Choose two metrics"));
   m_scatter->setMinimumHeight(300);
   grid->addWidget(m_scatter, 2, 0, 1, 2);
   scroll->setWidget(charts);
@@ -110,13 +96,7 @@ ComparisonView::ComparisonView(StoreAdapter* store, QWidget* parent)
 
   for (QComboBox* c : {m_accMetric, m_effMetric, m_scatterX, m_scatterY})
     connect(c, &QComboBox::currentIndexChanged, this, &ComparisonView::updateCharts);
-  connect(store, &StoreAdapter::changed, this, &ComparisonView::reload);
-  reload();
-}
-
-void ComparisonView::setSelectedRuns(const QVector<qint64>& runIds) {
-  m_selected = runIds;
-  reload();
+  followStoreAndReload();
 }
 
 void ComparisonView::reload() {

@@ -3,13 +3,12 @@
 // metrics with its Pareto front, and the table of every metric.
 #pragma once
 
-#include <QVector>
-#include <QWidget>
 #include <map>
 #include <optional>
 #include <string>
 
 #include "core/store/records.h"
+#include "ui/views/run_selection_view.h"
 
 class QComboBox;
 class QLabel;
@@ -22,14 +21,12 @@ class MetricsTableModel;
 class ScatterChart;
 class StoreAdapter;
 
-/// Reads runs and metrics through the StoreAdapter (not owned); computes nothing.
-class ComparisonView : public QWidget {
+/// Reads runs and metrics through the StoreAdapter (not owned); computes nothing. Compares the
+/// runs selected in the run list (setSelectedRuns).
+class ComparisonView : public RunSelectionView {
   Q_OBJECT
  public:
   explicit ComparisonView(StoreAdapter* store, QWidget* parent = nullptr);
-
-  /// The runs to compare (as selected in the run list).
-  void setSelectedRuns(const QVector<qint64>& runIds);
 
   GroupedBarChart* accuracyChart() const { return m_accuracy; }
   GroupedBarChart* perplexityChart() const { return m_perplexity; }
@@ -41,7 +38,7 @@ class ComparisonView : public QWidget {
   std::optional<qint64> referenceRun() const { return m_reference; }
 
  public slots:
-  void reload();
+  void reload() override;
 
  private:
   using MetricKey = std::pair<std::string, std::string>;  // (name, dataset)
@@ -53,8 +50,6 @@ class ComparisonView : public QWidget {
   void fillBars(GroupedBarChart* chart, const std::string& name, const QString& title,
                 bool withErrors);
 
-  StoreAdapter* m_store;
-  QVector<qint64> m_selected;
   std::optional<qint64> m_reference;
   std::vector<RunData> m_runs;  // compared runs (without the reference)
   std::optional<RunData> m_ref;

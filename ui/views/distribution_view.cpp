@@ -6,12 +6,12 @@
 #include <QComboBox>
 #include <QGridLayout>
 #include <QHBoxLayout>
-#include <QLabel>
 #include <QVBoxLayout>
 #include <map>
 #include <set>
 
 #include "ui/charts/channel_chart.h"
+#include "ui/charts/chart_setup.h"
 #include "ui/charts/grouped_bar_chart.h"
 #include "ui/charts/histogram_chart.h"
 #include "ui/store/store_adapter.h"
@@ -23,24 +23,14 @@ constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 }
 
 DistributionView::DistributionView(StoreAdapter* store, QWidget* parent)
-    : QWidget(parent), m_store(store) {
+    : RunSelectionView(store, parent) {
   setObjectName(QStringLiteral("distributionView"));
   auto* layout = new QVBoxLayout(this);
   auto* bar = new QHBoxLayout;
-  auto combo = [&](const char* name, const QString& label) {
-    auto* c = new QComboBox(this);
-    c->setObjectName(QLatin1String(name));
-    c->setSizeAdjustPolicy(QComboBox::AdjustToContents);
-    auto* l = new QLabel(label, this);
-    l->setBuddy(c);
-    bar->addWidget(l);
-    bar->addWidget(c);
-    return c;
-  };
-  m_run = combo("distributionRun", tr("&Run:"));
-  m_layer = combo("distributionLayer", tr("&Block:"));
-  m_module = combo("distributionModule", tr("M&odule:"));
-  m_tensor = combo("distributionTensor", tr("&Tensor:"));
+  m_run = addSelector(bar, "distributionRun", tr("&Run:"));
+  m_layer = addSelector(bar, "distributionLayer", tr("&Block:"));
+  m_module = addSelector(bar, "distributionModule", tr("M&odule:"));
+  m_tensor = addSelector(bar, "distributionTensor", tr("&Tensor:"));
   m_log = new QCheckBox(tr("&Log counts"), this);
   m_log->setObjectName(QStringLiteral("distributionLog"));
   bar->addWidget(m_log);
@@ -48,20 +38,13 @@ DistributionView::DistributionView(StoreAdapter* store, QWidget* parent)
   layout->addLayout(bar);
 
   auto* grid = new QGridLayout;
-  m_histogram = new HistogramChart(this);
-  m_histogram->setObjectName(QStringLiteral("distributionHistogram"));
-  m_histogram->setTitle(tr("Distribution by stage"));
-  m_histogram->setPlaceholder(tr("Select a run with statistics"));
-  m_channels = new ChannelChart(this);
-  m_channels->setObjectName(QStringLiteral("distributionChannels"));
-  m_channels->setTitle(tr("Per-channel absmax"));
-  m_channels->setPlaceholder(tr("No channel statistics for this unit"));
-  m_absmax = new GroupedBarChart(this);
-  m_absmax->setObjectName(QStringLiteral("distributionAbsmaxByLayer"));
-  m_absmax->setTitle(tr("Absmax along depth"));
-  m_kurtosis = new GroupedBarChart(this);
-  m_kurtosis->setObjectName(QStringLiteral("distributionKurtosisByLayer"));
-  m_kurtosis->setTitle(tr("Excess kurtosis along depth"));
+  m_histogram = newChart<HistogramChart>(this, "distributionHistogram", tr("Distribution by stage"),
+                                         tr("Select a run with statistics"));
+  m_channels = newChart<ChannelChart>(this, "distributionChannels", tr("Per-channel absmax"),
+                                      tr("No channel statistics for this unit"));
+  m_absmax = newChart<GroupedBarChart>(this, "distributionAbsmaxByLayer", tr("Absmax along depth"));
+  m_kurtosis = newChart<GroupedBarChart>(this, "distributionKurtosisByLayer",
+                                         tr("Excess kurtosis along depth"));
   grid->addWidget(m_histogram, 0, 0);
   grid->addWidget(m_channels, 0, 1);
   grid->addWidget(m_absmax, 1, 0);
@@ -76,13 +59,7 @@ DistributionView::DistributionView(StoreAdapter* store, QWidget* parent)
     connect(c, &QComboBox::currentIndexChanged, this, &DistributionView::updateCharts);
   connect(m_log, &QCheckBox::toggled, m_histogram, &HistogramChart::setLogScale);
   connect(m_histogram, &HistogramChart::logScaleChanged, m_log, &QCheckBox::setChecked);
-  connect(store, &StoreAdapter::changed, this, &DistributionView::reload);
-  reload();
-}
-
-void DistributionView::setSelectedRuns(const QVector<qint64>& runIds) {
-  m_selected = runIds;
-  reload();
+  followStoreAndReload();
 }
 
 void DistributionView::showUnit(int layer, const QString& module) {

@@ -3,8 +3,7 @@
 // highlighted, and a per-layer overview (absmax and kurtosis along depth).
 #pragma once
 
-#include <QVector>
-#include <QWidget>
+#include "ui/views/run_selection_view.h"
 
 class QCheckBox;
 class QComboBox;
@@ -17,12 +16,13 @@ class HistogramChart;
 class StoreAdapter;
 
 /// Reads distributions and channel_stats through the StoreAdapter (not owned); computes nothing.
-class DistributionView : public QWidget {
+/// Of the runs selected in the run list (setSelectedRuns), those with distributions are offered
+/// (all such runs in the workspace when none is selected).
+class DistributionView : public RunSelectionView {
   Q_OBJECT
  public:
   explicit DistributionView(StoreAdapter* store, QWidget* parent = nullptr);
 
-  void setSelectedRuns(const QVector<qint64>& runIds);
   /// Chooses the block and module shown (e.g. from the sensitivity drill-down).
   void showUnit(int layer, const QString& module);
 
@@ -32,14 +32,12 @@ class DistributionView : public QWidget {
   GroupedBarChart* kurtosisByLayer() const { return m_kurtosis; }
 
  public slots:
-  void reload();
+  void reload() override;
 
  private:
   void updateUnitChoices();
   void updateCharts();
 
-  StoreAdapter* m_store;
-  QVector<qint64> m_selected;
   QComboBox* m_run;
   QComboBox* m_layer;
   QComboBox* m_module;

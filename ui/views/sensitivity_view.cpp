@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
+#include "ui/charts/chart_setup.h"
 #include "ui/charts/grouped_bar_chart.h"
 #include "ui/charts/heatmap_chart.h"
 #include "ui/charts/histogram_chart.h"
@@ -44,26 +45,17 @@ QString metricLabel(const QString& metric) {
 }  // namespace
 
 SensitivityView::SensitivityView(StoreAdapter* store, QWidget* parent)
-    : QWidget(parent), m_store(store) {
+    : RunSelectionView(store, parent) {
   setObjectName(QStringLiteral("sensitivityView"));
   auto* layout = new QVBoxLayout(this);
   auto* bar = new QHBoxLayout;
-  auto combo = [&](const char* name, const QString& label, const QString& tip) {
-    auto* c = new QComboBox(this);
-    c->setObjectName(QLatin1String(name));
-    c->setToolTip(tip);
-    c->setSizeAdjustPolicy(QComboBox::AdjustToContents);
-    auto* l = new QLabel(label, this);
-    l->setBuddy(c);
-    bar->addWidget(l);
-    bar->addWidget(c);
-    return c;
-  };
-  m_runA = combo("sensitivityRun", tr("&Run:"), tr("Run whose sensitivity scan is shown"));
-  m_runB = combo("sensitivityCompareRun", tr("&Beside:"),
-                 tr("A second run drawn beside it on the same colour scale"));
-  m_bits = combo("sensitivityBits", tr("&Setting:"), tr("Bit width of the scan"));
-  m_metric = combo("sensitivityMetric", tr("&Metric:"), tr("What was measured per unit"));
+  m_runA =
+      addSelector(bar, "sensitivityRun", tr("&Run:"), tr("Run whose sensitivity scan is shown"));
+  m_runB = addSelector(bar, "sensitivityCompareRun", tr("&Beside:"),
+                       tr("A second run drawn beside it on the same colour scale"));
+  m_bits = addSelector(bar, "sensitivityBits", tr("&Setting:"), tr("Bit width of the scan"));
+  m_metric =
+      addSelector(bar, "sensitivityMetric", tr("&Metric:"), tr("What was measured per unit"));
   m_mode = new QLabel(this);
   m_mode->setObjectName(QStringLiteral("sensitivityMode"));
   bar->addWidget(m_mode);
@@ -71,11 +63,9 @@ SensitivityView::SensitivityView(StoreAdapter* store, QWidget* parent)
   layout->addLayout(bar);
 
   auto* split = new QSplitter(Qt::Horizontal, this);
-  m_heatmap = new HeatmapChart(split);
-  m_heatmap->setObjectName(QStringLiteral("sensitivityHeatmap"));
-  m_heatmap->setPlaceholder(tr("Select a run with a sensitivity scan"));
-  m_heatmapB = new HeatmapChart(split);
-  m_heatmapB->setObjectName(QStringLiteral("sensitivityHeatmapB"));
+  m_heatmap = newChart<HeatmapChart>(split, "sensitivityHeatmap", {},
+                                     tr("Select a run with a sensitivity scan"));
+  m_heatmapB = newChart<HeatmapChart>(split, "sensitivityHeatmapB");
   m_heatmapB->hide();
   auto* drill = new QWidget(split);
   auto* drillLayout = new QVBoxLayout(drill);
@@ -84,13 +74,11 @@ SensitivityView::SensitivityView(StoreAdapter* store, QWidget* parent)
   m_unitTitle->setObjectName(QStringLiteral("sensitivityUnitTitle"));
   m_unitTitle->setWordWrap(true);
   drillLayout->addWidget(m_unitTitle);
-  m_unitChart = new GroupedBarChart(drill);
-  m_unitChart->setObjectName(QStringLiteral("sensitivityUnitChart"));
-  m_unitChart->setPlaceholder(tr("No unit selected"));
+  m_unitChart =
+      newChart<GroupedBarChart>(drill, "sensitivityUnitChart", {}, tr("No unit selected"));
   drillLayout->addWidget(m_unitChart, 1);
-  m_unitHistogram = new HistogramChart(drill);
-  m_unitHistogram->setObjectName(QStringLiteral("sensitivityUnitHistogram"));
-  m_unitHistogram->setPlaceholder(tr("No weight distribution recorded for this unit"));
+  m_unitHistogram = newChart<HistogramChart>(drill, "sensitivityUnitHistogram", {},
+                                             tr("No weight distribution recorded for this unit"));
   m_unitHistogram->setAxisTitles(tr("weight value"), tr("count"));
   drillLayout->addWidget(m_unitHistogram, 1);
   split->setStretchFactor(0, 3);
@@ -107,13 +95,7 @@ SensitivityView::SensitivityView(StoreAdapter* store, QWidget* parent)
     connect(c, &QComboBox::currentIndexChanged, this, &SensitivityView::updateHeatmaps);
   connect(m_heatmap, &HeatmapChart::cellClicked, this, &SensitivityView::drillDown);
   connect(m_heatmapB, &HeatmapChart::cellClicked, this, &SensitivityView::drillDown);
-  connect(store, &StoreAdapter::changed, this, &SensitivityView::reload);
-  reload();
-}
-
-void SensitivityView::setSelectedRuns(const QVector<qint64>& runIds) {
-  m_selected = runIds;
-  reload();
+  followStoreAndReload();
 }
 
 std::optional<qint64> SensitivityView::runA() const {

@@ -3,9 +3,9 @@
 // of the clicked unit (its metric across settings and its weight distributions).
 #pragma once
 
-#include <QVector>
-#include <QWidget>
 #include <optional>
+
+#include "ui/views/run_selection_view.h"
 
 class QComboBox;
 class QLabel;
@@ -18,14 +18,12 @@ class HistogramChart;
 class StoreAdapter;
 
 /// Reads layer_metrics and distributions through the StoreAdapter (not owned); computes nothing.
-class SensitivityView : public QWidget {
+/// Of the runs selected in the run list (setSelectedRuns), those with layer metrics are offered
+/// (all such runs in the workspace when none is selected).
+class SensitivityView : public RunSelectionView {
   Q_OBJECT
  public:
   explicit SensitivityView(StoreAdapter* store, QWidget* parent = nullptr);
-
-  /// Runs selected in the run list; those with layer metrics are offered (all such runs in the
-  /// workspace when none is selected).
-  void setSelectedRuns(const QVector<qint64>& runIds);
 
   HeatmapChart* heatmap() const { return m_heatmap; }
   HeatmapChart* comparisonHeatmap() const { return m_heatmapB; }
@@ -36,7 +34,7 @@ class SensitivityView : public QWidget {
   void drillDown(int row, int column);
 
  public slots:
-  void reload();
+  void reload() override;
 
  signals:
   /// A unit was drilled into (block index, module name).
@@ -48,8 +46,6 @@ class SensitivityView : public QWidget {
   std::optional<qint64> runA() const;
   std::optional<qint64> runB() const;
 
-  StoreAdapter* m_store;
-  QVector<qint64> m_selected;
   QComboBox* m_runA;
   QComboBox* m_runB;
   QComboBox* m_bits;
