@@ -171,7 +171,7 @@ void omniQuantModel(Model& model, const std::vector<int>& calibTokens,
     st.clip = opts.lwc;
     st.fixed_clip = clipRatio;
     if (opts.let) {
-      // LET: SmoothQuant-style scales from the float activations (not 1, as OmniQuant).
+      // LET: SmoothQuant-style scales from the float activations (OmniQuant does not start at 1).
       VecF wAttn = VecF::Zero(s.hidden), wMlp = VecF::Zero(s.hidden), wO = VecF::Zero(kvd);
       for (Module m : {Module::Q, Module::K, Module::V})
         wAttn = wAttn.cwiseMax(base.w[int(m)].cwiseAbs().colwise().maxCoeff().transpose());

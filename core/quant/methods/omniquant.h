@@ -13,7 +13,7 @@
 //   RMSNorm and gate/up, s_o between v and o (per kv channel: GQA-safe). Initialised as
 //   OmniQuant does (not to 1): s = max|X|^α / max|W|^(1−α), α = 0.5, clamped at 1e-5, with
 //   max|X| over all calibration tokens of the float model's linear inputs and max|W| over the
-//   columns of the reading layers.
+//   columns of all reading layers (OmniQuant looks at q_proj, up_proj and o_proj only).
 //   No shift δ: OmniQuant's shift for Llama (zero-initialised, then learned) is absorbed into a
 //   bias of the RMSNorm (smooth_ln_fcs_inplace), and our RMSNorm (core/model) has no bias; the
 //   rotation fold, SmoothQuant/AWQ, GGUF export and packing read the norm weights and would
