@@ -310,7 +310,42 @@ void applyRotation(Mat& x, int n, bool isHadamard, int pow2, const Base& base,
   for (Eigen::Index r = 0; r < x.rows(); ++r)
     for (int j = 0; j < n; ++j) x(r, j) *= T(signs[j]) * norm;
 }
+// x ← x·Rᵀ with R = P·diag(s)/√n (P = the base product and the fast transform above, which act
+// on different index factors of a row and commute): scale by s/√n, then Pᵀ (base transposed;
+// Sylvester's H is symmetric).
+template <class Mat, class Base>
+void applyRotationTransposed(Mat& x, int n, bool isHadamard, int pow2, const Base& base,
+                             const VectorD& signs) {
+  using T = typename Mat::Scalar;
+  if (x.cols() != n)
+    throw Error(ErrorKind::InvalidInput, "hadamard: transposed rotation of order " +
+                                             std::to_string(n) + " applied to rows of length " +
+                                             std::to_string(x.cols()));
+  if (!isHadamard) {
+    Mat y = x * base.transpose();
+    x = std::move(y);
+    return;
+  }
+  const T norm = T(1.0 / std::sqrt(double(n)));
+  for (Eigen::Index r = 0; r < x.rows(); ++r)
+    for (int j = 0; j < n; ++j) x(r, j) *= T(signs[j]) * norm;
+  const int m = int(base.rows());
+  if (m > 1) {
+    Eigen::Map<Mat> X(x.data(), x.rows() * pow2, m);
+    Mat Y = X * base.transpose();
+    X = Y;
+  }
+  if (pow2 > 1) fwhtRowsImpl(x, pow2, m);
+}
 }  // namespace
+
+void Rotation::applyRowsTransposed(MatrixRM& x) const {
+  applyRotationTransposed(x, m_order, m_isHadamard, m_pow2, m_baseF, m_signs);
+}
+
+void Rotation::applyRowsTransposed(MatrixRMd& x) const {
+  applyRotationTransposed(x, m_order, m_isHadamard, m_pow2, m_base, m_signs);
+}
 
 void Rotation::applyRows(MatrixRM& x) const {
   applyRotation(x, m_order, m_isHadamard, m_pow2, m_baseF, m_signs);

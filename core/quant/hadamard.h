@@ -70,6 +70,12 @@ class Rotation {
   void applyRows(MatrixRM& x) const;
   /// Same for double precision.
   void applyRows(MatrixRMd& x) const;
+  /// x [rows, n] ← x·Rᵀ (= x·R⁻¹), in place, at the same cost as applyRows (for a Hadamard:
+  /// signs and 1/√n first, then the transposed base product and the symmetric fast transform).
+  /// The backward of applyRows. Throws Error(InvalidInput) if x.cols() != n.
+  void applyRowsTransposed(MatrixRM& x) const;
+  /// Same for double precision.
+  void applyRowsTransposed(MatrixRMd& x) const;
   /// The ±1 signs s (all +1 for the fallback or without random signs), [n].
   const VectorD& signs() const { return m_signs; }
 

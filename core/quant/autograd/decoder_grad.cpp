@@ -106,7 +106,10 @@ Mat<T> blockForward(const BlockShape& s, const BlockParams<T>& p, const RopeCach
   t.g = linearForward<T>(t.x3, W(Module::Gate), B(Module::Gate));
   t.u = linearForward<T>(t.x3, W(Module::Up), B(Module::Up));
   Mat<T> m = swigluForward<T>(t.g, t.u);
-  if (p.down_rotation) m = m * *p.down_rotation;  // [rows, ff] · R4 [ff, ff]
+  if (p.down_rotation)
+    m = m * *p.down_rotation;  // [rows, ff] · R4 [ff, ff]
+  else if (p.down_rotation_fast)
+    p.down_rotation_fast->applyRows(m);  // same, fast transform
   t.x4 = quantInput<T>(m, p.act[3], t.mask4);
   if (keepInput<T>(p.act[3])) t.m = m;
   return t.h1 + linearForward<T>(t.x4, W(Module::Down), B(Module::Down));
@@ -123,7 +126,10 @@ Mat<T> blockBackward(const BlockShape& s, const BlockParams<T>& p, const RopeCac
   // MLP
   Mat<T> dm = linBack<T>(dout, t.x4, p, Module::Down, grads);  // [rows, ff]
   quantInputBack<T>(dm, p.act[3], t.mask4, t.m);
-  if (p.down_rotation) dm = dm * p.down_rotation->transpose();
+  if (p.down_rotation)
+    dm = dm * p.down_rotation->transpose();
+  else if (p.down_rotation_fast)
+    p.down_rotation_fast->applyRowsTransposed(dm);  // dm ← dm·R4ᵀ
   Mat<T> dg, du;
   swigluBackward<T>(dm, t.g, t.u, dg, du);
   Mat<T> dn2 = linBack<T>(dg, t.x3, p, Module::Gate, grads);

@@ -18,6 +18,7 @@
 #include "core/model/config.h"
 #include "core/model/weights.h"
 #include "core/quant/autograd/ops.h"
+#include "core/quant/hadamard.h"
 
 namespace slmq::core::ad {
 
@@ -53,6 +54,10 @@ struct BlockParams {
   /// (gate/up), down.
   std::array<ActQuantAd, 4> act;
   const Mat<T>* down_rotation = nullptr;  ///< R4 [ffn, ffn] (online, x ← x·R4), or null
+  /// The same R4 applied by its fast transform (Rotation::applyRows / applyRowsTransposed),
+  /// O(ffn·(m + log ffn)) per row instead of a dense [ffn, ffn] product; used when
+  /// down_rotation is null. Not owned.
+  const Rotation* down_rotation_fast = nullptr;
   /// Copies float weights of `bw` (no rotation, no quantization).
   static BlockParams fromWeights(const BlockWeights& bw, bool rope);
 };

@@ -51,7 +51,8 @@ SpinQuantProblem<T> SpinQuantProblem<T>::fromModel(const Model& model, const Qua
   p.shape = ad::BlockShape::fromConfig(c);
   p.embed = w.embed.cast<T>();
   p.head = w.lm_head.cast<T>();
-  if (r4) p.r4 = r4->dense().cast<T>();
+  p.r4 = r4;
+  if (r4) p.r4_dense = r4->dense().cast<T>();
   for (int b = 0; b < c.num_layers; ++b) {
     ad::BlockParams<T> bp =
         ad::BlockParams<T>::fromWeights(w.blocks[std::size_t(b)], c.use_rope[std::size_t(b)]);
@@ -89,7 +90,8 @@ T SpinQuantProblem<T>::lossAndGrads(const Mat<T>& r1, const std::vector<Mat<T>>&
     e.rope = base.rope;
     e.act = base.act;
     e.b = base.b;
-    e.down_rotation = r4.size() ? &r4 : nullptr;
+    e.down_rotation = r4 && dense_r4 ? &r4_dense : nullptr;
+    e.down_rotation_fast = r4 && !dense_r4 ? r4 : nullptr;
     for (Module m : {Module::Q, Module::K, Module::Gate, Module::Up})
       e.w[int(m)] = base.w[int(m)] * r1;  // [out, d] · [d, d]
     U[l] = base.w[int(Module::V)] * r1;   // [KVH·hd, d]

@@ -56,7 +56,11 @@ struct SpinQuantProblem {
   std::vector<ad::BlockParams<T>> blocks;  ///< base weights; norms 1, act quantizers set
   ad::Mat<T> head;                         ///< [vocab, hidden] (final norm folded in)
   std::vector<std::array<WeightQuant, kModuleCount>> wq;  ///< per block and module
-  ad::Mat<T> r4;  ///< online R4 [ffn, ffn] (dense), or empty
+  const Rotation* r4 = nullptr;                           ///< online R4 (not owned), or null: none
+  ad::Mat<T> r4_dense;  ///< the same R4 as a dense [ffn, ffn] matrix, or empty
+  /// Apply R4 (and its transpose in the backward) as a dense product instead of the fast
+  /// transform: the readable reference the fast path is tested against.
+  bool dense_r4 = false;
 
   /// From a model with untied, norm-folded weights whose down_proj already includes R4 (`r4`
   /// may be null: none). `spec` (with the activation clip already applied) gives the weight and

@@ -69,7 +69,9 @@ TEST(SpinQuantGrad, RotationGradientsMatchFiniteDifferences) {
     untieEmbeddings(model->weights());
     foldNorms(model->weights());
     const QuantSpec fp;  // w16a16: the float network, so that the loss is differentiable
-    const auto p = SpinQuantProblem<double>::fromModel(*model, fp, nullptr);
+    // With an online R4 (order 8 = FFN) applied by the fast transform.
+    const Rotation r4 = Rotation::random(8, 5);
+    const auto p = SpinQuantProblem<double>::fromModel(*model, fp, bias ? &r4 : nullptr);
     MatD r1 = randomOrthogonal(12, rng);
     std::vector<MatD> r2 = {randomOrthogonal(4, rng), randomOrthogonal(4, rng)};
     std::vector<int> tokens(2 * 6);
@@ -96,6 +98,53 @@ TEST(SpinQuantGrad, RotationGradientsMatchFiniteDifferences) {
     check(r2[0], dr2[0], "R2 layer 0");
     check(r2[1], dr2[1], "R2 layer 1");
   }
+}
+
+TEST(SpinQuantGrad, FastR4EqualsTheDenseProduct) {
+  // The fast transform of R4 (and its transpose in the backward) against the dense R4 matrix,
+  // with 4-bit activations behind it (so that R4 matters to the loss).
+  setComputeThreads(1);
+  std::mt19937_64 rng(24);
+  auto model = tinyModel(rng, false);
+  untieEmbeddings(model->weights());
+  foldNorms(model->weights());
+  const Rotation r4 = Rotation::random(8, 9);
+  ASSERT_TRUE(r4.isHadamard());
+  auto fast = SpinQuantProblem<double>::fromModel(*model, QuantSpec::parse("w16a4"), &r4);
+  auto dense = fast;
+  dense.dense_r4 = true;
+  const MatD r1 = randomOrthogonal(12, rng);
+  const std::vector<MatD> r2 = {randomOrthogonal(4, rng), randomOrthogonal(4, rng)};
+  std::vector<int> tokens(2 * 6);
+  for (auto& t : tokens) t = int(rng() % 11);
+  MatD g1f, g1d;
+  std::vector<MatD> g2f, g2d;
+  const double lf = fast.lossAndGrads(r1, r2, tokens, 2, &g1f, &g2f);
+  const double ld = dense.lossAndGrads(r1, r2, tokens, 2, &g1d, &g2d);
+  EXPECT_NEAR(lf, ld, 1e-12);
+  EXPECT_LT((g1f - g1d).cwiseAbs().maxCoeff(), 1e-10 * g1d.cwiseAbs().maxCoeff());
+  for (int l = 0; l < 2; ++l)
+    EXPECT_LT((g2f[l] - g2d[l]).cwiseAbs().maxCoeff(), 1e-10 * g2d[l].cwiseAbs().maxCoeff());
+}
+
+TEST(SpinQuantGrad, TransposedRotationIsTheInverse) {
+  // x·Rᵀ by applyRowsTransposed = x·dense()ᵀ, and undoes applyRows, for Sylvester (8), Paley
+  // bases (12 = paley1(11), 768 = 64·12, 1408 = 32·44) and the non-Hadamard fallback (10).
+  std::mt19937_64 rng(25);
+  for (int n : {8, 12, 768, 1408, 10}) {
+    const Rotation r = Rotation::random(n, 3);
+    const MatD x = randn(3, n, rng, 1.f).cast<double>();
+    MatD y = x;
+    r.applyRowsTransposed(y);
+    EXPECT_LT((y - x * r.dense().transpose()).cwiseAbs().maxCoeff(), 1e-12) << n;
+    r.applyRows(y);
+    EXPECT_LT((y - x).cwiseAbs().maxCoeff(), 1e-12) << n;
+    MatrixRM xf = x.cast<float>();
+    r.applyRowsTransposed(xf);
+    EXPECT_LT((xf.cast<double>() - x * r.dense().transpose()).cwiseAbs().maxCoeff(), 1e-5) << n;
+  }
+  MatrixRM wrong(2, 7);
+  EXPECT_THROW(Rotation::random(8, 1).applyRowsTransposed(wrong), Error);
 }
 
 TEST(SpinQuantGrad, FloatLossIsRotationInvariantAndMatchesTheModelForward) {
