@@ -43,21 +43,17 @@ QString keyLabel(const std::pair<std::string, std::string>& k) {
 }  // namespace
 
 ComparisonView::ComparisonView(StoreAdapter* store, QWidget* parent)
-    : RunSelectionView(store, parent) {
-  setObjectName(QStringLiteral("comparisonView"));
-  auto* layout = new QVBoxLayout(this);
-  auto* bar = new QHBoxLayout;
-  m_accMetric = addSelector(bar, "comparisonAccuracyMetric", tr("&Accuracy:"));
+    : RunSelectionView(store, "comparisonView", parent) {
+  m_accMetric = addSelector("comparisonAccuracyMetric", tr("&Accuracy:"));
   m_accMetric->addItem(tr("acc"), QStringLiteral("acc"));
   m_accMetric->addItem(tr("acc_norm"), QStringLiteral("acc_norm"));
-  m_effMetric = addSelector(bar, "comparisonEfficiencyMetric", tr("&Efficiency:"));
-  m_scatterX = addSelector(bar, "comparisonScatterX", tr("Scatter &x:"));
-  m_scatterY = addSelector(bar, "comparisonScatterY", tr("&y:"));
+  m_effMetric = addSelector("comparisonEfficiencyMetric", tr("&Efficiency:"));
+  m_scatterX = addSelector("comparisonScatterX", tr("Scatter &x:"));
+  m_scatterY = addSelector("comparisonScatterY", tr("&y:"));
   m_referenceLabel = new QLabel(this);
   m_referenceLabel->setObjectName(QStringLiteral("comparisonReference"));
-  bar->addWidget(m_referenceLabel);
-  bar->addStretch(1);
-  layout->addLayout(bar);
+  selectorBar()->addWidget(m_referenceLabel);
+  selectorBar()->addStretch(1);
 
   auto* split = new QSplitter(Qt::Vertical, this);
   auto* scroll = new QScrollArea(split);
@@ -92,7 +88,7 @@ ComparisonView::ComparisonView(StoreAdapter* store, QWidget* parent)
   m_tableView->setAlternatingRowColors(true);
   split->setStretchFactor(0, 4);
   split->setStretchFactor(1, 1);
-  layout->addWidget(split, 1);
+  viewLayout()->addWidget(split, 1);
 
   for (QComboBox* c : {m_accMetric, m_effMetric, m_scatterX, m_scatterY})
     connect(c, &QComboBox::currentIndexChanged, this, &ComparisonView::updateCharts);

@@ -23,19 +23,15 @@ constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 }
 
 DistributionView::DistributionView(StoreAdapter* store, QWidget* parent)
-    : RunSelectionView(store, parent) {
-  setObjectName(QStringLiteral("distributionView"));
-  auto* layout = new QVBoxLayout(this);
-  auto* bar = new QHBoxLayout;
-  m_run = addSelector(bar, "distributionRun", tr("&Run:"));
-  m_layer = addSelector(bar, "distributionLayer", tr("&Block:"));
-  m_module = addSelector(bar, "distributionModule", tr("M&odule:"));
-  m_tensor = addSelector(bar, "distributionTensor", tr("&Tensor:"));
+    : RunSelectionView(store, "distributionView", parent) {
+  m_run = addSelector("distributionRun", tr("&Run:"));
+  m_layer = addSelector("distributionLayer", tr("&Block:"));
+  m_module = addSelector("distributionModule", tr("M&odule:"));
+  m_tensor = addSelector("distributionTensor", tr("&Tensor:"));
   m_log = new QCheckBox(tr("&Log counts"), this);
   m_log->setObjectName(QStringLiteral("distributionLog"));
-  bar->addWidget(m_log);
-  bar->addStretch(1);
-  layout->addLayout(bar);
+  selectorBar()->addWidget(m_log);
+  selectorBar()->addStretch(1);
 
   auto* grid = new QGridLayout;
   m_histogram = newChart<HistogramChart>(this, "distributionHistogram", tr("Distribution by stage"),
@@ -49,7 +45,7 @@ DistributionView::DistributionView(StoreAdapter* store, QWidget* parent)
   grid->addWidget(m_channels, 0, 1);
   grid->addWidget(m_absmax, 1, 0);
   grid->addWidget(m_kurtosis, 1, 1);
-  layout->addLayout(grid, 1);
+  viewLayout()->addLayout(grid, 1);
 
   connect(m_run, &QComboBox::currentIndexChanged, this, [this] {
     updateUnitChoices();

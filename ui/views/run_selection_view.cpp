@@ -10,8 +10,14 @@
 
 namespace slmq::ui {
 
-RunSelectionView::RunSelectionView(StoreAdapter* store, QWidget* parent)
-    : QWidget(parent), m_store(store) {}
+RunSelectionView::RunSelectionView(StoreAdapter* store, const char* objectName, QWidget* parent)
+    : QWidget(parent),
+      m_store(store),
+      m_viewLayout(new QVBoxLayout(this)),
+      m_selectorBar(new QHBoxLayout) {
+  setObjectName(QLatin1String(objectName));
+  m_viewLayout->addLayout(m_selectorBar);
+}
 
 void RunSelectionView::followStoreAndReload() {
   connect(m_store, &StoreAdapter::changed, this, &RunSelectionView::reload);
@@ -23,16 +29,16 @@ void RunSelectionView::setSelectedRuns(const QVector<qint64>& runIds) {
   reload();
 }
 
-QComboBox* RunSelectionView::addSelector(QBoxLayout* bar, const char* objectName,
-                                         const QString& label, const QString& toolTip) {
+QComboBox* RunSelectionView::addSelector(const char* objectName, const QString& label,
+                                         const QString& toolTip) {
   auto* combo = new QComboBox(this);
   combo->setObjectName(QLatin1String(objectName));
   if (!toolTip.isEmpty()) combo->setToolTip(toolTip);
   combo->setSizeAdjustPolicy(QComboBox::AdjustToContents);
   auto* buddy = new QLabel(label, this);
   buddy->setBuddy(combo);
-  bar->addWidget(buddy);
-  bar->addWidget(combo);
+  m_selectorBar->addWidget(buddy);
+  m_selectorBar->addWidget(combo);
   return combo;
 }
 

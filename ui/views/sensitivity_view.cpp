@@ -45,22 +45,16 @@ QString metricLabel(const QString& metric) {
 }  // namespace
 
 SensitivityView::SensitivityView(StoreAdapter* store, QWidget* parent)
-    : RunSelectionView(store, parent) {
-  setObjectName(QStringLiteral("sensitivityView"));
-  auto* layout = new QVBoxLayout(this);
-  auto* bar = new QHBoxLayout;
-  m_runA =
-      addSelector(bar, "sensitivityRun", tr("&Run:"), tr("Run whose sensitivity scan is shown"));
-  m_runB = addSelector(bar, "sensitivityCompareRun", tr("&Beside:"),
+    : RunSelectionView(store, "sensitivityView", parent) {
+  m_runA = addSelector("sensitivityRun", tr("&Run:"), tr("Run whose sensitivity scan is shown"));
+  m_runB = addSelector("sensitivityCompareRun", tr("&Beside:"),
                        tr("A second run drawn beside it on the same colour scale"));
-  m_bits = addSelector(bar, "sensitivityBits", tr("&Setting:"), tr("Bit width of the scan"));
-  m_metric =
-      addSelector(bar, "sensitivityMetric", tr("&Metric:"), tr("What was measured per unit"));
+  m_bits = addSelector("sensitivityBits", tr("&Setting:"), tr("Bit width of the scan"));
+  m_metric = addSelector("sensitivityMetric", tr("&Metric:"), tr("What was measured per unit"));
   m_mode = new QLabel(this);
   m_mode->setObjectName(QStringLiteral("sensitivityMode"));
-  bar->addWidget(m_mode);
-  bar->addStretch(1);
-  layout->addLayout(bar);
+  selectorBar()->addWidget(m_mode);
+  selectorBar()->addStretch(1);
 
   auto* split = new QSplitter(Qt::Horizontal, this);
   m_heatmap = newChart<HeatmapChart>(split, "sensitivityHeatmap", {},
@@ -84,7 +78,7 @@ SensitivityView::SensitivityView(StoreAdapter* store, QWidget* parent)
   split->setStretchFactor(0, 3);
   split->setStretchFactor(1, 3);
   split->setStretchFactor(2, 2);
-  layout->addWidget(split, 1);
+  viewLayout()->addWidget(split, 1);
 
   for (QComboBox* c : {m_runA, m_runB})
     connect(c, &QComboBox::currentIndexChanged, this, [this] {
