@@ -260,6 +260,23 @@ void omniQuantModel(Model& model, const std::vector<int>& calibTokens,
       std::string line = what + ": output MSE " + std::to_string(firstLoss) + " -> " +
                          std::to_string(lastLoss) + "; training-step MSE by epoch:";
       for (double l : epochLoss) line += " " + std::to_string(l);
+      if (train && opts.lwc) {  // where the learned clipping went (init σ(4) = 0.982)
+        double sum = 0, lo = 1;
+        Eigen::Index count = 0;
+        for (int m = 0; m < kModuleCount; ++m) {
+          if (shapes[m].bits >= 16) continue;
+          for (const MatF* t : {&st.gt[m], &st.bt[m]}) {
+            if (t == &st.bt[m] && shapes[m].symmetric) continue;
+            const MatF g = (1.f / (1.f + (-t->array()).exp())).matrix();
+            sum += double(g.sum());
+            lo = std::min(lo, double(g.minCoeff()));
+            count += g.size();
+          }
+        }
+        if (count)
+          line += "; LWC bound mean " + std::to_string(sum / double(count)) + ", min " +
+                  std::to_string(lo);
+      }
       log->push_back(line);
     }
   }
