@@ -437,7 +437,8 @@ ExperimentSpec ExperimentSpec::parse(std::string_view text, std::string_view sou
       }
       return true;
     });
-  } catch (const json::parse_error& e) {
+  } catch (const json::exception& e) {
+    // parse_error, and out_of_range for a number beyond double's range (found by spec_fuzz)
     throw Error(ErrorKind::InvalidInput, prefix + ": not valid JSON: " + e.what());
   }
   return fromJson(j, source);

@@ -60,6 +60,9 @@ Json readJsonFile(const std::filesystem::path& path) {
   } catch (const Json::parse_error& e) {
     throw Error(ErrorKind::InvalidInput, path.string() + ": malformed JSON at byte " +
                                              std::to_string(e.byte) + ": " + e.what());
+  } catch (const Json::exception& e) {
+    // out_of_range: a number beyond double's range (terminated the process before)
+    throw Error(ErrorKind::InvalidInput, path.string() + ": malformed JSON: " + e.what());
   }
 }
 
