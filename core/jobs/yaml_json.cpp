@@ -2,6 +2,7 @@
 // node graph onto nlohmann::json with the YAML 1.2 core schema and bounds what aliases can expand.
 #include "core/jobs/yaml_json.h"
 
+#include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/yaml.h>
 
 #include <cctype>
@@ -9,6 +10,7 @@
 #include <cmath>
 #include <cstdint>
 #include <optional>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -69,7 +71,8 @@ json unsignedNumber(std::string_view digits, int base, bool negative) {
   // Out of range: the nearest double, as JSON parsers do (hex and octal: to within rounding).
   double d = 0;
   if (base == 10) {
-    std::from_chars(digits.data(), digits.data() + digits.size(), d);
+    if (std::from_chars(digits.data(), digits.data() + digits.size(), d).ec != std::errc())
+      d = HUGE_VAL;  // beyond double: refused by the caller (from_chars leaves d at 0)
   } else {
     for (char c : digits)
       d = d * base + (std::isdigit(static_cast<unsigned char>(c))
@@ -138,6 +141,39 @@ std::optional<double> resolveFloat(const std::string& s) {
   return d;
 }
 
+/// Offset of the first byte of `s` that is not well-formed UTF-8 (RFC 3629: no overlong forms,
+/// no surrogates, at most U+10FFFF), or npos. JSON strings must be UTF-8; yaml-cpp does not check.
+std::size_t invalidUtf8At(const std::string& s) {
+  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
+  const std::size_t n = s.size();
+  for (std::size_t i = 0; i < n;) {
+    const unsigned c = p[i];
+    std::size_t len = 0;
+    unsigned lo = 0x80, hi = 0xBF;  // allowed range of the second byte
+    if (c < 0x80) {
+      ++i;
+      continue;
+    } else if (c >= 0xC2 && c <= 0xDF) {
+      len = 2;
+    } else if (c >= 0xE0 && c <= 0xEF) {
+      len = 3;
+      if (c == 0xE0) lo = 0xA0;
+      if (c == 0xED) hi = 0x9F;
+    } else if (c >= 0xF0 && c <= 0xF4) {
+      len = 4;
+      if (c == 0xF0) lo = 0x90;
+      if (c == 0xF4) hi = 0x8F;
+    } else {
+      return i;
+    }
+    if (i + len > n || p[i + 1] < lo || p[i + 1] > hi) return i;
+    for (std::size_t k = 2; k < len; ++k)
+      if (p[i + k] < 0x80 || p[i + k] > 0xBF) return i;
+    i += len;
+  }
+  return std::string::npos;
+}
+
 class Converter {
  public:
   explicit Converter(std::string prefix) : m_prefix(std::move(prefix)) {}
@@ -169,10 +205,12 @@ class Converter {
           fail(node, "unsupported tag " + tag + " on a mapping");
         json o = json::object();
         for (YAML::const_iterator it = node.begin(); it != node.end(); ++it) {
-          const YAML::Node& k = it->first;
+          // A copy: yaml-cpp's iterator `->` yields a proxy holding a temporary pair, so a
+          // reference to it->first dangles at the end of the statement (found by ASan).
+          const YAML::Node k = it->first;
           if (!k.IsScalar() && !k.IsNull()) fail(k, "a mapping key must be a scalar");
           const std::string key = k.IsNull() && k.Tag() != kTagStr ? std::string() : k.Scalar();
-          countBytes(k, key.size());
+          checkText(k, key);
           if (o.contains(key)) fail(k, "duplicate key \"" + key + "\"");
           o[key] = convert(it->second, depth + 1);
         }
@@ -192,8 +230,11 @@ class Converter {
                 m_prefix + ":" + where + (where.empty() ? " " : ": ") + what);
   }
 
-  void countBytes(const YAML::Node& node, std::size_t n) {
-    m_bytes += n;
+  /// Counts `text` against the expansion budget and checks that it is UTF-8.
+  void checkText(const YAML::Node& node, const std::string& text) {
+    if (const std::size_t at = invalidUtf8At(text); at != std::string::npos)
+      fail(node, "not valid UTF-8 (byte " + std::to_string(at) + " of this value)");
+    m_bytes += text.size();
     if (m_bytes > kMaxScalarBytes)
       fail(node, "more than " + std::to_string(kMaxScalarBytes >> 20) +
                      " MiB of text after expanding aliases");
@@ -202,15 +243,21 @@ class Converter {
   json scalar(const YAML::Node& node) {
     const std::string& s = node.Scalar();
     const std::string& tag = node.Tag();
-    countBytes(node, s.size());
+    checkText(node, s);
     if (tag == "!" || tag == kTagStr) return json(s);  // quoted, or explicitly a string
     const bool plain = tag.empty() || tag == "?";
     if (plain || tag == kTagNull)
       if (auto v = resolveNull(s)) return *v;
     if (plain || tag == kTagBool)
       if (auto v = resolveBool(s)) return *v;
-    if (plain || tag == kTagInt)
-      if (auto v = resolveInt(s)) return *v;
+    if (plain || tag == kTagInt) {
+      if (auto v = resolveInt(s)) {
+        if (v->is_number_float() && !std::isfinite(v->get<double>()))
+          fail(node, "\"" + s.substr(0, 32) + (s.size() > 32 ? "..." : "") +
+                         "\" is not a finite number (JSON has none)");
+        return *v;
+      }
+    }
     if (plain || tag == kTagFloat) {
       if (auto d = resolveFloat(s)) {
         if (!std::isfinite(*d)) fail(node, "\"" + s + "\" is not a finite number (JSON has none)");
@@ -226,6 +273,27 @@ class Converter {
   std::string m_prefix;
   std::size_t m_values = 0;
   std::size_t m_bytes = 0;
+};
+
+/// Records where each document starts; everything else is ignored.
+class DocumentCounter : public YAML::EventHandler {
+ public:
+  explicit DocumentCounter(std::vector<YAML::Mark>& starts) : m_starts(starts) {}
+  void OnDocumentStart(const YAML::Mark& mark) override { m_starts.push_back(mark); }
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnAlias(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                const std::string&) override {}
+  void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                       YAML::EmitterStyle::value) override {}
+  void OnSequenceEnd() override {}
+  void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                  YAML::EmitterStyle::value) override {}
+  void OnMapEnd() override {}
+
+ private:
+  std::vector<YAML::Mark>& m_starts;
 };
 
 }  // namespace
@@ -247,9 +315,21 @@ json yamlToJson(std::string_view text, std::string_view source) {
     throw Error(ErrorKind::Resource, prefix + ": " + std::to_string(text.size()) +
                                          " bytes is too large for a YAML spec (limit " +
                                          std::to_string(kMaxYamlBytes) + ")");
-  std::vector<YAML::Node> docs;
+  // Documents are counted with a bounded number of parser steps instead of YAML::LoadAll: on
+  // some malformed input (a leading ',' for one) yaml-cpp 0.7's parser stops consuming tokens
+  // and LoadAll loops forever, allocating an empty document each time (found by
+  // sweep_yaml_fuzz). Two steps tell one document from several.
+  const std::string owned(text);
+  YAML::Node doc;
+  std::vector<YAML::Mark> starts;
   try {
-    docs = YAML::LoadAll(std::string(text));
+    std::istringstream in(owned);
+    YAML::Parser parser(in);
+    DocumentCounter counter(starts);
+    for (int i = 0; i < 2 && parser.HandleNextDocument(counter); ++i) {
+    }
+    if (starts.empty()) return json(nullptr);
+    if (starts.size() == 1) doc = YAML::Load(owned);
   } catch (const YAML::Exception& e) {
     std::string where;
     if (!e.mark.is_null())
@@ -257,16 +337,17 @@ json yamlToJson(std::string_view text, std::string_view source) {
               std::to_string(e.mark.column + 1);
     throw Error(ErrorKind::InvalidInput, prefix + ": not valid YAML" + where + ": " + e.msg);
   }
-  if (docs.empty()) return json(nullptr);
-  if (docs.size() > 1) {
-    const YAML::Mark m = docs[1].Mark();
+  if (starts.size() > 1) {
+    const YAML::Mark& m = starts[1];
+    if (m.pos <= starts[0].pos)  // no progress: the parser is stuck on this token
+      throw Error(ErrorKind::InvalidInput, prefix + ": not valid YAML at line " +
+                                               std::to_string(m.line + 1) + ", column " +
+                                               std::to_string(m.column + 1) + ": unexpected token");
     throw Error(ErrorKind::InvalidInput,
-                prefix + ": " + std::to_string(docs.size()) + " YAML documents" +
-                    (m.is_null() ? std::string()
-                                 : " (the second at line " + std::to_string(m.line + 1) + ")") +
-                    "; a spec is one document");
+                prefix + ": more than one YAML document (the second at line " +
+                    std::to_string(m.line + 1) + "); a spec is one document");
   }
-  return Converter(prefix).convert(docs[0], 1);
+  return Converter(prefix).convert(doc, 1);
 }
 
 }  // namespace slmq::core

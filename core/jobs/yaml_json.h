@@ -19,8 +19,8 @@ namespace slmq::core {
 /// 1-based line and column for syntax errors and refused values: more than one document, a
 /// non-scalar or duplicate key, `.inf`/`.nan` (not representable in JSON), an unknown tag, nesting
 /// deeper than 64 levels (this also stops alias cycles), or more than 2^18 values / 16 MiB of
-/// scalar text after alias expansion (an "alias bomb"). Throws Error(Resource) for input larger
-/// than 16 MiB.
+/// scalar text after alias expansion (an "alias bomb"), text that is not UTF-8. Throws
+/// Error(Resource) for input larger than 16 MiB.
 nlohmann::json yamlToJson(std::string_view text, std::string_view source = {});
 
 /// True when `path` ends in ".yaml" or ".yml" (ASCII case-insensitive).
