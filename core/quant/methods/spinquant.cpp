@@ -293,7 +293,9 @@ const Rotation* spinQuantModel(Model& model, const std::vector<int>& calibTokens
     }
     return tokens;
   };
+  const MatrixRMd r1Start = setup.r1;
   trainSpinQuantRotations(setup.problem, setup.r1, setup.r2, draw, opts, progress, report);
+  if (report) report->r1_moved = (setup.r1 - r1Start).cwiseAbs().maxCoeff();
 
   Rotations learned;
   learned.r1 = setup.r1.cast<float>();

@@ -11,8 +11,11 @@
 // in effect whatever the option says): see cayleyStep. The learning rate follows the cosine
 // schedule of HF transformers without warm-up (cosineLr), as SpinQuant's Trainer runs it.
 //
-// Budget (our defaults vs the paper's 800 × 2048 tokens, 100 steps): 100 steps of 4 sequences of
-// 256 tokens drawn from the calibration windows — about 2–4 s per step for smol-ref on 2 cores.
+// Budget (our defaults vs the paper's 100 steps of 8 × 2048 tokens): 100 steps of 4 sequences of
+// 256 tokens drawn from the calibration windows. Measured on 2 busy shared cores: about 7 s per
+// step of 8 × 256 tokens for smol-ref and qwen-ref (R4 by its fast transform), peak RSS
+// 0.8–1 GB. R4 is applied by Rotation::applyRows / applyRowsTransposed in the training
+// forward/backward (as a dense [ffn, ffn] product it was ~40 % of a qwen-ref step's FLOPs).
 #pragma once
 
 #include <cstdint>
@@ -44,6 +47,7 @@ struct SpinQuantReport {
   std::vector<double> loss;  ///< training loss per step (on that step's batch, before the update)
   std::vector<double> lr;    ///< scheduled learning rate per step (cosineLr)
   std::vector<double> alpha_r1;  ///< step α cayleyStep used on R1 per step (≤ lr, ≤ 1/‖W‖₁)
+  double r1_moved = 0;           ///< max |R1 − R1_start| over the entries after training
   double seconds = 0;
 };
 
