@@ -1,6 +1,8 @@
 // Helpers shared by the GoogleTest suites: asset paths that fail loudly, temporary folders.
 #pragma once
 
+#include <algorithm>
+#include <cstdlib>
 #include <filesystem>
 #include <string>
 
@@ -28,5 +30,12 @@ class TempDir {
 std::string readFile(const std::filesystem::path& path);
 /// Writes bytes to a file, creating or truncating it.
 void writeFile(const std::filesystem::path& path, const std::string& bytes);
+
+/// Integer from environment variable `name` (a development knob such as SLMQ_TEST_CHUNKS), at
+/// least `minimum`; `fallback` when it is unset.
+inline int envInt(const char* name, int fallback, int minimum) {
+  const char* e = std::getenv(name);
+  return e ? std::max(minimum, std::atoi(e)) : fallback;
+}
 
 }  // namespace slmq::test

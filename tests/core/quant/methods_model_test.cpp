@@ -24,11 +24,6 @@ using slmq::test::asset;
 
 namespace {
 
-int envInt(const char* name, int fallback) {
-  const char* e = std::getenv(name);
-  return e ? std::max(1, std::atoi(e)) : fallback;
-}
-
 class MethodsTest : public ::testing::TestWithParam<std::string> {
  protected:
   static void SetUpTestSuite() {}
@@ -51,12 +46,12 @@ class MethodsTest : public ::testing::TestWithParam<std::string> {
   static CalibrationOptions calib() {
     CalibrationOptions o;
     o.text = asset("text/wikitext2_valid.txt");
-    o.samples = envInt("SLMQ_TEST_CALIB", 32);
+    o.samples = slmq::test::envInt("SLMQ_TEST_CALIB", 32, 1);
     o.seq_len = 512;
     o.seed = 0;
     return o;
   }
-  static int chunks() { return envInt("SLMQ_TEST_CHUNKS", 32); }
+  static int chunks() { return slmq::test::envInt("SLMQ_TEST_CHUNKS", 32, 1); }
 
   /// c4 perplexity (first chunks()) after running `methods` with `scheme` on a copy of the model.
   static double ppl(const std::string& model, const std::string& methods,

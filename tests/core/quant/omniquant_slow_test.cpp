@@ -23,18 +23,13 @@ using slmq::test::asset;
 
 namespace {
 
-int envInt(const char* name, int fallback) {
-  const char* e = std::getenv(name);
-  return e ? std::max(0, std::atoi(e)) : fallback;
-}
-
 class OmniQuantPpl : public ::testing::TestWithParam<std::string> {};
 
 TEST_P(OmniQuantPpl, W4A4BelowRtn) {
   const std::string name = GetParam();
   auto fp = Model::load(asset("models/" + name));
   const std::vector<int> c4 = slmq::test::fixture(name).readInt32("tokens.c4_heldout500");
-  const int chunks = envInt("SLMQ_TEST_CHUNKS", 8);
+  const int chunks = slmq::test::envInt("SLMQ_TEST_CHUNKS", 8, 0);
   CalibrationOptions calib;
   calib.text = asset("text/wikitext2_valid.txt");
   calib.samples = 16;
@@ -50,7 +45,7 @@ TEST_P(OmniQuantPpl, W4A4BelowRtn) {
 
   Model q(fp->config(), fp->weights(), fp->sharedTokenizer());
   OmniQuantOptions o;
-  o.epochs = envInt("SLMQ_TEST_OMNI_EPOCHS", 10);
+  o.epochs = slmq::test::envInt("SLMQ_TEST_OMNI_EPOCHS", 10, 0);
   OmniQuantReport rep;
   std::vector<std::string> log;
   const auto t0 = std::chrono::steady_clock::now();

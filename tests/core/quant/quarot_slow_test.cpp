@@ -22,25 +22,20 @@ using slmq::test::asset;
 
 namespace {
 
-int envInt(const char* name, int fallback) {
-  const char* e = std::getenv(name);
-  return e ? std::max(1, std::atoi(e)) : fallback;
-}
-
 class QuarotPpl : public ::testing::TestWithParam<std::string> {};
 
 TEST_P(QuarotPpl, W4A4PerplexityWellBelowRtn) {
   const std::string name = GetParam();
   auto fp = Model::load(asset("models/" + name));
   const std::vector<int> c4 = slmq::test::fixture(name).readInt32("tokens.c4_heldout500");
-  const int chunks = envInt("SLMQ_TEST_CHUNKS", 16);
+  const int chunks = slmq::test::envInt("SLMQ_TEST_CHUNKS", 16, 1);
   auto run = [&](const std::string& methods, const std::string& scheme) {
     Model q(fp->config(), fp->weights(), fp->sharedTokenizer());
     QuantizeOptions o;
     o.methods = methods;
     o.spec = QuantSpec::parse(scheme);
     o.calib.text = asset("text/wikitext2_valid.txt");
-    o.calib.samples = envInt("SLMQ_TEST_CALIB", 16);
+    o.calib.samples = slmq::test::envInt("SLMQ_TEST_CALIB", 16, 1);
     o.calib.seq_len = 512;
     const QuantizeResult r = quantizeModel(q, o);
     const auto hooks = makeEvalHooks(q, o.spec, r);

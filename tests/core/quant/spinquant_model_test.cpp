@@ -26,11 +26,6 @@ using slmq::test::asset;
 
 namespace {
 
-int envInt(const char* name, int fallback) {
-  const char* e = std::getenv(name);
-  return e ? std::max(1, std::atoi(e)) : fallback;
-}
-
 double orthoError(const MatrixRMd& r) {
   return (r.transpose() * r - MatrixRMd::Identity(r.rows(), r.cols())).cwiseAbs().maxCoeff();
 }
@@ -40,7 +35,7 @@ TEST(SpinQuantTraining, LossOnAFixedBatchFallsOnSmolRef) {
   const std::string name = env ? env : "smol-ref";
   auto model = Model::load(asset("models/" + name));
   SpinQuantOptions o;
-  o.steps = envInt("SLMQ_TEST_SPIN_STEPS", 4);
+  o.steps = slmq::test::envInt("SLMQ_TEST_SPIN_STEPS", 4, 1);
   o.batch = 2;
   o.seq_len = 128;
   CalibrationOptions calib;

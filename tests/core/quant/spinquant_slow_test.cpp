@@ -44,11 +44,6 @@ using slmq::test::asset;
 
 namespace {
 
-int envInt(const char* name, int fallback) {
-  const char* e = std::getenv(name);
-  return e ? std::max(0, std::atoi(e)) : fallback;
-}
-
 std::vector<std::string> envSchemes() {
   const char* e = std::getenv("SLMQ_TEST_SPIN_SCHEMES");
   std::vector<std::string> out;
@@ -64,15 +59,15 @@ TEST_P(SpinQuantModel, W4A4PerplexityAtOrBelowQuaRot) {
   const std::string name = GetParam();
   auto fp = Model::load(asset("models/" + name));
   const std::vector<int> c4 = slmq::test::fixture(name).readInt32("tokens.c4_heldout500");
-  const int chunks = envInt("SLMQ_TEST_CHUNKS", 16);
+  const int chunks = slmq::test::envInt("SLMQ_TEST_CHUNKS", 16, 0);
   SpinQuantOptions o;
-  o.steps = envInt("SLMQ_TEST_SPIN_STEPS", 32);
-  o.batch = envInt("SLMQ_TEST_SPIN_BATCH", 8);
-  o.seq_len = envInt("SLMQ_TEST_SPIN_LEN", 256);
+  o.steps = slmq::test::envInt("SLMQ_TEST_SPIN_STEPS", 32, 0);
+  o.batch = slmq::test::envInt("SLMQ_TEST_SPIN_BATCH", 8, 0);
+  o.seq_len = slmq::test::envInt("SLMQ_TEST_SPIN_LEN", 256, 0);
   if (const char* lr = std::getenv("SLMQ_TEST_SPIN_LR")) o.lr = std::atof(lr);
   CalibrationOptions calib;
   calib.text = asset("text/wikitext2_valid.txt");
-  calib.samples = envInt("SLMQ_TEST_SPIN_WINDOWS", 256);
+  calib.samples = slmq::test::envInt("SLMQ_TEST_SPIN_WINDOWS", 256, 0);
   calib.seq_len = std::max(256, o.seq_len);
   const std::vector<int> calibTokens = drawCalibrationTokens(*fp->tokenizer(), calib);
   const double fpPpl = slmq::test::pplFromNll(slmq::test::chunkNll(*fp, c4, chunks, 512));
@@ -94,7 +89,7 @@ TEST_P(SpinQuantModel, W4A4PerplexityAtOrBelowQuaRot) {
       // SLMQ_TEST_SPIN_TRAIN_W16=1: learn the rotations with float weights (activations
       // quantized only), as SpinQuant's README does before GPTQ.
       QuantSpec trainSpec = spec;
-      if (envInt("SLMQ_TEST_SPIN_TRAIN_W16", 0)) trainSpec.weight.bits = 16;
+      if (slmq::test::envInt("SLMQ_TEST_SPIN_TRAIN_W16", 0, 0)) trainSpec.weight.bits = 16;
       const Rotation* r4 =
           spinQuantModel(q, calibTokens, calib.seq_len, trainSpec, so, {}, nullptr, rep);
       applyRtn(q.weights(), spec);
