@@ -12,6 +12,7 @@
 #include "core/quant/autograd/decoder_grad.h"
 #include "core/quant/autograd/ops.h"
 #include "core/quant/quantizer.h"
+#include "tests/core/quant/fd_check.h"
 
 namespace {
 
@@ -20,40 +21,17 @@ using namespace slmq::core::ad;
 using MatD = Mat<double>;
 using VecD = Vec<double>;
 
-MatD randn(Eigen::Index r, Eigen::Index c, std::mt19937_64& rng, double sd = 1.0) {
-  std::normal_distribution<double> n(0.0, sd);
-  MatD m(r, c);
-  for (Eigen::Index i = 0; i < m.size(); ++i) m.data()[i] = n(rng);
-  return m;
-}
+using slmq::test::randn;
 VecD randv(Eigen::Index n, std::mt19937_64& rng, double sd = 1.0, double mean = 0.0) {
   return (randn(n, 1, rng, sd).array() + mean).matrix();
 }
 
-/// Max over entries of |analytic − numeric| / max(|numeric|, floor), with central differences of
-/// `loss` in every entry of `x` (or `maxEntries` spread over it).
-double fdError(double* x, Eigen::Index n, const double* analytic,
-               const std::function<double()>& loss, double floor = 1e-3,
-               Eigen::Index maxEntries = 200, double h = 1e-6) {
-  double worst = 0;
-  const Eigen::Index step = std::max<Eigen::Index>(1, n / maxEntries);
-  for (Eigen::Index i = 0; i < n; i += step) {
-    const double keep = x[i];
-    x[i] = keep + h;
-    const double up = loss();
-    x[i] = keep - h;
-    const double dn = loss();
-    x[i] = keep;
-    const double num = (up - dn) / (2 * h);
-    worst = std::max(worst, std::abs(analytic[i] - num) / std::max(std::abs(num), floor));
-  }
-  return worst;
-}
+/// Relative error of a gradient (floor 1e-3, at most 200 entries probed).
 double fdError(MatD& x, const MatD& g, const std::function<double()>& f) {
-  return fdError(x.data(), x.size(), g.data(), f);
+  return slmq::test::fdError(x.data(), x.size(), g.data(), f, 1e-3, 200);
 }
 double fdError(VecD& x, const VecD& g, const std::function<double()>& f) {
-  return fdError(x.data(), x.size(), g.data(), f);
+  return slmq::test::fdError(x.data(), x.size(), g.data(), f, 1e-3, 200);
 }
 /// Σ G ⊙ Y: a scalar loss whose gradient with respect to Y is G.
 double dot(const MatD& g, const MatD& y) {

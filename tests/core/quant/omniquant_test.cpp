@@ -11,6 +11,7 @@
 
 #include "core/common/compute_threads.h"
 #include "core/quant/methods/omniquant_block.h"
+#include "tests/core/quant/fd_check.h"
 
 namespace {
 
@@ -19,12 +20,7 @@ using namespace slmq::core::ad;
 using MatD = Mat<double>;
 using VecD = Vec<double>;
 
-MatD randn(Eigen::Index r, Eigen::Index c, std::mt19937_64& rng, double sd = 1.0) {
-  std::normal_distribution<double> n(0.0, sd);
-  MatD m(r, c);
-  for (Eigen::Index i = 0; i < m.size(); ++i) m.data()[i] = n(rng);
-  return m;
-}
+using slmq::test::randn;
 VecD randu(Eigen::Index n, std::mt19937_64& rng, double lo, double hi) {
   std::uniform_real_distribution<double> u(lo, hi);
   VecD v(n);
@@ -32,26 +28,11 @@ VecD randu(Eigen::Index n, std::mt19937_64& rng, double lo, double hi) {
   return v;
 }
 
-/// Max over entries of |analytic − numeric| / max(|numeric|, floor), central differences.
-double fdError(double* x, Eigen::Index n, const double* analytic,
-               const std::function<double()>& loss, double floor = 1e-4, double h = 1e-6) {
-  double worst = 0;
-  for (Eigen::Index i = 0; i < n; ++i) {
-    const double keep = x[i];
-    x[i] = keep + h;
-    const double up = loss();
-    x[i] = keep - h;
-    const double dn = loss();
-    x[i] = keep;
-    const double num = (up - dn) / (2 * h);
-    worst = std::max(worst, std::abs(analytic[i] - num) / std::max(std::abs(num), floor));
-  }
-  return worst;
-}
+/// Relative error of a gradient over every entry (floor 1e-4 unless given).
 template <typename M>
 double fdError(M& x, const M& g, const std::function<double()>& f, double floor = 1e-4) {
   EXPECT_EQ(x.size(), g.size());
-  return fdError(x.data(), x.size(), g.data(), f, floor);
+  return slmq::test::fdError(x.data(), x.size(), g.data(), f, floor, x.size());
 }
 
 constexpr double kTol = 1e-3;
