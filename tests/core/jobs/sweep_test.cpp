@@ -6,20 +6,14 @@
 
 #include "core/common/error.h"
 #include "core/jobs/sweep.h"
+#include "tests/core/jobs/sweep_grid.h"
 #include "core/quant/quant_spec.h"
 
 using namespace slmq::core;
 
 namespace {
 
-const char* kSweep = R"({
-  "version": 1,
-  "base": {"evaluations": {"perplexity": {"texts": ["wikitext2_test.txt"], "max_chunks": 2}},
-           "calibration": {"file": "text/c4_heldout500.txt", "n_samples": 8, "seq_len": 128}},
-  "models": ["models/smol-ref", "models/qwen-ref"],
-  "methods": ["fp", "rtn", "smoothquant,rtn", [{"name": "gptq", "params": {"damp": 0.02}}]],
-  "settings": ["w8a8", "w4a16 g128", {"weight": {"bits": 3}}]
-})";
+const char* const kSweep = slmq::test::kSweepGridJson;
 
 TEST(Sweep, ExpandsTheGridWithFpPointsFirst) {
   const auto points = expandSweep(kSweep, "grid.json");

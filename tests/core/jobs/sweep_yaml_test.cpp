@@ -8,6 +8,7 @@
 
 #include "core/common/error.h"
 #include "core/jobs/sweep.h"
+#include "tests/core/jobs/sweep_grid.h"
 #include "core/jobs/yaml_json.h"
 
 using namespace slmq::core;
@@ -15,16 +16,9 @@ using nlohmann::json;
 
 namespace {
 
-// The grid of sweep_test.cpp in both syntaxes, written by hand (YAML with block and flow style,
-// a comment, a quoted string and an anchor/alias).
-const char* kJson = R"({
-  "version": 1,
-  "base": {"evaluations": {"perplexity": {"texts": ["wikitext2_test.txt"], "max_chunks": 2}},
-           "calibration": {"file": "text/c4_heldout500.txt", "n_samples": 8, "seq_len": 128}},
-  "models": ["models/smol-ref", "models/qwen-ref"],
-  "methods": ["fp", "rtn", "smoothquant,rtn", [{"name": "gptq", "params": {"damp": 0.02}}]],
-  "settings": ["w8a8", "w4a16 g128", {"weight": {"bits": 3}}]
-})";
+// The grid of sweep_grid.h (shared with sweep_test.cpp) in both syntaxes, the YAML written by hand
+// (block and flow style, a comment, a quoted string and an anchor/alias).
+const char* const kJson = slmq::test::kSweepGridJson;
 
 const char* kYaml = R"(# the same grid as kJson
 version: 1
