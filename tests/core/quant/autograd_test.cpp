@@ -12,7 +12,7 @@
 #include "core/quant/autograd/decoder_grad.h"
 #include "core/quant/autograd/ops.h"
 #include "core/quant/quantizer.h"
-#include "tests/core/quant/fd_check.h"
+#include "tests/core/quant/autograd_test_support.h"
 
 namespace {
 
@@ -203,19 +203,6 @@ TEST(AutogradOps, LwcGradientsThroughClippingRange) {
 
 // ---- block and network ------------------------------------------------------------------------
 
-BlockShape tinyShape() {
-  BlockShape s;
-  s.hidden = 12;
-  s.heads = 4;
-  s.kv_heads = 2;
-  s.head_dim = 4;
-  s.ffn = 10;
-  s.eps = 1e-6;
-  s.inv_freq = {1.0f, 0.01f};
-  s.rope_scaling = 1.0f;
-  return s;
-}
-
 BlockParams<double> tinyBlock(const BlockShape& s, std::mt19937_64& rng, bool bias) {
   BlockParams<double> p;
   p.attn_norm = randv(s.hidden, rng, 0.2, 1.0);
@@ -233,7 +220,7 @@ BlockParams<double> tinyBlock(const BlockShape& s, std::mt19937_64& rng, bool bi
 TEST(AutogradBlock, DecoderBlockGradients) {
   setComputeThreads(1);  // thousands of tiny forwards: thread start-up would dominate
   std::mt19937_64 rng(10);
-  const BlockShape s = tinyShape();
+  const BlockShape s = slmq::test::tinyBlockShape();
   const int batch = 2, T = 5;
   for (bool withR4 : {false, true}) {
     BlockParams<double> p = tinyBlock(s, rng, /*bias=*/true);
@@ -261,7 +248,7 @@ TEST(AutogradBlock, DecoderBlockGradients) {
 TEST(AutogradBlock, NetworkGradientsWithNoPeLayer) {
   setComputeThreads(1);
   std::mt19937_64 rng(11);
-  const BlockShape s = tinyShape();
+  const BlockShape s = slmq::test::tinyBlockShape();
   const int batch = 2, T = 5, vocab = 9;
   NetParams<double> p;
   p.blocks = {tinyBlock(s, rng, false), tinyBlock(s, rng, false)};
@@ -283,7 +270,7 @@ TEST(AutogradBlock, NetworkGradientsWithNoPeLayer) {
 TEST(AutogradBlock, FloatGradientsAgreeWithDouble) {
   // The float path (what training uses) against the double one: relative error ≤ 1e-2.
   std::mt19937_64 rng(12);
-  const BlockShape s = tinyShape();
+  const BlockShape s = slmq::test::tinyBlockShape();
   const int batch = 2, T = 5;
   const BlockParams<double> p = tinyBlock(s, rng, true);
   BlockParams<float> pf;

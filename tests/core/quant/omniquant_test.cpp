@@ -11,7 +11,7 @@
 
 #include "core/common/compute_threads.h"
 #include "core/quant/methods/omniquant_block.h"
-#include "tests/core/quant/fd_check.h"
+#include "tests/core/quant/autograd_test_support.h"
 
 namespace {
 
@@ -64,19 +64,6 @@ TEST(OmniQuantGrad, ActQuantBackwardThroughTheDynamicScale) {
   }
 }
 
-BlockShape tinyShape() {
-  BlockShape s;
-  s.hidden = 12;
-  s.heads = 4;
-  s.kv_heads = 2;
-  s.head_dim = 4;
-  s.ffn = 10;
-  s.eps = 1e-6;
-  s.inv_freq = {1.0f, 0.01f};
-  s.rope_scaling = 1.0f;
-  return s;
-}
-
 BlockParams<double> tinyBlock(const BlockShape& s, std::mt19937_64& rng) {
   BlockParams<double> p;
   p.attn_norm = randu(s.hidden, rng, 0.6, 1.4);
@@ -94,7 +81,7 @@ BlockParams<double> tinyBlock(const BlockShape& s, std::mt19937_64& rng) {
 TEST(OmniQuantGrad, BlockWithScaleGradients) {
   setComputeThreads(1);
   std::mt19937_64 rng(22);
-  const BlockShape s = tinyShape();
+  const BlockShape s = slmq::test::tinyBlockShape();
   const int batch = 2, T = 5;
   BlockParams<double> p = tinyBlock(s, rng);
   RopeCache<double> rope;
@@ -117,7 +104,7 @@ TEST(OmniQuantGrad, BlockWithScaleGradients) {
 TEST(OmniQuantGrad, BlockLossGradientsOfLwcAndLet) {
   setComputeThreads(1);
   std::mt19937_64 rng(23);
-  const BlockShape s = tinyShape();
+  const BlockShape s = slmq::test::tinyBlockShape();
   const int batch = 2, T = 5;
   const BlockParams<double> base = tinyBlock(s, rng);
   RopeCache<double> rope;
@@ -161,7 +148,7 @@ TEST(OmniQuantGrad, LetIsExactInFloatWithoutQuantization) {
   // Any positive scales, weights and activations unquantized: the transformed block computes the
   // same function (X ⊘ s with W·diag(s); v rows ⊘ s_o with o columns · s_o per kv channel).
   std::mt19937_64 rng(24);
-  const BlockShape s = tinyShape();
+  const BlockShape s = slmq::test::tinyBlockShape();
   const int batch = 2, T = 5;
   BlockParams<double> base = tinyBlock(s, rng);
   base.act = {};

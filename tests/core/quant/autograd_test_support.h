@@ -1,5 +1,6 @@
-// Test helper for the autograd tests: seeded Gaussian matrices in double precision and the worst
-// relative error of an analytic gradient against central finite differences.
+// Test helpers for the autograd tests: seeded Gaussian matrices in double precision, the worst
+// relative error of an analytic gradient against central finite differences, and a tiny decoder
+// block shape (GQA, two RoPE frequencies) small enough to difference every parameter.
 #pragma once
 
 #include <algorithm>
@@ -7,6 +8,7 @@
 #include <functional>
 #include <random>
 
+#include "core/quant/autograd/decoder_grad.h"
 #include "core/quant/autograd/ops.h"
 
 namespace slmq::test {
@@ -38,6 +40,20 @@ inline double fdError(double* x, Eigen::Index n, const double* analytic,
     worst = std::max(worst, std::abs(analytic[i] - num) / std::max(std::abs(num), floor));
   }
   return worst;
+}
+
+/// hidden 12, 4 query heads over 2 KV heads of 4, FFN 10, RoPE frequencies {1, 0.01}.
+inline core::ad::BlockShape tinyBlockShape() {
+  core::ad::BlockShape s;
+  s.hidden = 12;
+  s.heads = 4;
+  s.kv_heads = 2;
+  s.head_dim = 4;
+  s.ffn = 10;
+  s.eps = 1e-6;
+  s.inv_freq = {1.0f, 0.01f};
+  s.rope_scaling = 1.0f;
+  return s;
 }
 
 }  // namespace slmq::test
