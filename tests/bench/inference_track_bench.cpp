@@ -7,8 +7,8 @@
 #include <cstdlib>
 #include <string>
 
-#include "core/common/assets.h"
 #include "core/common/error.h"
+#include "core/jobs/runner.h"
 #include "core/eval/inference_bench.h"
 #include "core/model/model.h"
 #include "core/quant/kernels/pack_model.h"
@@ -33,8 +33,7 @@ int main(int argc, char** argv) {
           name == "SmolLM-135M" ? ReferenceShape::SmolLM135M : ReferenceShape::Qwen25_05B;
       model = randomReferenceModel(shape, fp ? nullptr : &spec);
     } else {
-      model = Model::load(assetExists("models/" + name) ? assetPath("models/" + name)
-                                                        : std::filesystem::path(name));
+      model = Model::load(resolveModelPath(name));
       if (!fp) packModel(model->weights(), spec);
     }
     const InferenceBenchResult r = benchInference(*model, o);

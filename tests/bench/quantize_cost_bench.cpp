@@ -11,8 +11,8 @@
 
 #include <omp.h>
 
-#include "core/common/assets.h"
 #include "core/common/error.h"
+#include "core/jobs/runner.h"
 #include "core/model/model.h"
 #include "core/quant/quantize.h"
 
@@ -31,8 +31,7 @@ int main(int argc, char** argv) {
     if (argc > 4) o.calib.samples = std::atoi(argv[4]);
     if (argc > 5) o.calib.seq_len = std::atoi(argv[5]);
     if (argc > 6) omp_set_num_threads(std::max(1, std::atoi(argv[6])));
-    auto model = Model::load(assetExists("models/" + name) ? assetPath("models/" + name)
-                                                           : std::filesystem::path(name));
+    auto model = Model::load(resolveModelPath(name));
     const QuantizeResult r = quantizeModel(*model, o);
     std::printf(
         "{\"model\": \"%s\", \"methods\": \"%s\", \"spec\": \"%s\", \"samples\": %d, "
