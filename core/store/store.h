@@ -91,6 +91,16 @@ class Store {
   /// the timings and finished_at in ONE transaction. Throws (and writes nothing) if the run is
   /// already final, or if any record is invalid (duplicate key, bad histogram).
   void finishRun(std::int64_t run_id, const RunResults& results);
+  /// Adds results to a DONE run (evaluations made later, `slmq eval|kld|bench --run`) and
+  /// replaces its spec_json with `updated_spec_json` (the spec whose evaluations now include what
+  /// was added), in ONE transaction. A metric, layer metric, distribution or channel stat whose
+  /// unique key (e.g. metric name + dataset) is already stored is replaced, not duplicated;
+  /// artifacts are added. results.status, error and the timings are ignored: the run stays done
+  /// with its original timings. Throws (writing nothing) Error(NotFound) for an unknown run,
+  /// Error(InvalidInput) for a run that is not done, a spec that is not JSON, a metric key given
+  /// twice or an invalid histogram.
+  void appendResults(std::int64_t run_id, const RunResults& results,
+                     const std::string& updated_spec_json);
   /// Pending/Running -> Failed with `error`. Throws if the run is already final.
   void failRun(std::int64_t run_id, std::string_view error);
   /// Pending/Running -> Cancelled. Throws if the run is already final.

@@ -1,8 +1,13 @@
 // The run store's results: finishRun (every result row plus the final status in one
-// transaction), addArtifact, and the per-run result queries.
+// transaction), appendResults (more rows on a done run, same keys replaced, with its updated
+// spec), addArtifact, and the per-run result queries.
 #include <algorithm>
 #include <cmath>
+#include <set>
 #include <string>
+#include <utility>
+
+#include <nlohmann/json.hpp>
 
 #include "core/common/error.h"
 #include "core/store/store.h"
@@ -72,6 +77,80 @@ void insertArtifact(Connection& db, std::int64_t run_id, const ArtifactRecord& a
   st.run();
 }
 
+/// Writes every result row of `r` (metrics, layer metrics, distributions, channel stats; not the
+/// artifacts) inside the caller's transaction. `replace`: a row whose unique key is already
+/// stored is overwritten (appendResults) instead of failing on the UNIQUE constraint (finishRun).
+void insertResultRows(Connection& db, std::int64_t run_id, const RunResults& r,
+                      const std::string& at, bool replace) {
+  if (!r.metrics.empty()) {
+    Statement st = db.prepare(
+        std::string("INSERT INTO metrics (run_id, name, dataset, value, stderr) "
+                    "VALUES (?1, ?2, ?3, ?4, ?5)") +
+        (replace ? " ON CONFLICT (run_id, name, dataset) DO UPDATE SET value = excluded.value, "
+                   "stderr = excluded.stderr"
+                 : ""));
+    for (const auto& m : r.metrics) {
+      if (m.name.empty()) throw Error(ErrorKind::InvalidInput, at + ": a metric has no name");
+      st.bind(1, run_id).bind(2, m.name).bind(3, m.dataset).bind(4, m.value);
+      st.bind(5, m.stderr_value);
+      st.run();
+      st.reset();
+    }
+  }
+  if (!r.layer_metrics.empty()) {
+    Statement st = db.prepare(
+        std::string("INSERT INTO layer_metrics (run_id, layer, module, bits, metric, value) "
+                    "VALUES (?1, ?2, ?3, ?4, ?5, ?6)") +
+        (replace ? " ON CONFLICT (run_id, layer, module, bits, metric) DO UPDATE SET "
+                   "value = excluded.value"
+                 : ""));
+    for (const auto& m : r.layer_metrics) {
+      st.bind(1, run_id).bind(2, m.layer).bind(3, m.module).bind(4, m.bits).bind(5, m.metric);
+      st.bind(6, m.value);
+      st.run();
+      st.reset();
+    }
+  }
+  if (!r.distributions.empty()) {
+    Statement st = db.prepare(
+        std::string(
+            "INSERT INTO distributions (run_id, layer, module, tensor, stage, n_bins, bin_edges, "
+            "counts, n, min, max, mean, std, absmax, kurtosis) "
+            "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)") +
+        (replace ? " ON CONFLICT (run_id, layer, module, tensor, stage) DO UPDATE SET "
+                   "n_bins = excluded.n_bins, bin_edges = excluded.bin_edges, "
+                   "counts = excluded.counts, n = excluded.n, min = excluded.min, "
+                   "max = excluded.max, mean = excluded.mean, std = excluded.std, "
+                   "absmax = excluded.absmax, kurtosis = excluded.kurtosis"
+                 : ""));
+    for (const auto& d : r.distributions) {
+      st.bind(1, run_id).bind(2, d.layer).bind(3, d.module).bind(4, d.tensor).bind(5, d.stage);
+      st.bind(6, static_cast<std::int64_t>(d.counts.size()));
+      st.bindBlob(7, detail::asBytes(d.bin_edges)).bindBlob(8, detail::asBytes(d.counts));
+      st.bind(9, d.n).bind(10, d.min).bind(11, d.max).bind(12, d.mean).bind(13, d.std);
+      st.bind(14, d.absmax).bind(15, d.kurtosis);
+      st.run();
+      st.reset();
+    }
+  }
+  if (!r.channel_stats.empty()) {
+    Statement st = db.prepare(
+        std::string(
+            "INSERT INTO channel_stats (run_id, layer, module, tensor, stat, n_channels, data) "
+            "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)") +
+        (replace ? " ON CONFLICT (run_id, layer, module, tensor, stat) DO UPDATE SET "
+                   "n_channels = excluded.n_channels, data = excluded.data"
+                 : ""));
+    for (const auto& c : r.channel_stats) {
+      st.bind(1, run_id).bind(2, c.layer).bind(3, c.module).bind(4, c.tensor).bind(5, c.stat);
+      st.bind(6, static_cast<std::int64_t>(c.values.size()));
+      st.bindBlob(7, detail::asBytes(c.values));
+      st.run();
+      st.reset();
+    }
+  }
+}
+
 }  // namespace
 
 void Store::finishRun(std::int64_t run_id, const RunResults& r) {
@@ -95,55 +174,7 @@ void Store::finishRun(std::int64_t run_id, const RunResults& r) {
                   at + ": cannot record results: the run is already " + st.columnText(0));
     }
   }
-  if (!r.metrics.empty()) {
-    Statement st = m_db.prepare(
-        "INSERT INTO metrics (run_id, name, dataset, value, stderr) VALUES (?1, ?2, ?3, ?4, ?5)");
-    for (const auto& m : r.metrics) {
-      if (m.name.empty()) throw Error(ErrorKind::InvalidInput, at + ": a metric has no name");
-      st.bind(1, run_id).bind(2, m.name).bind(3, m.dataset).bind(4, m.value);
-      st.bind(5, m.stderr_value);
-      st.run();
-      st.reset();
-    }
-  }
-  if (!r.layer_metrics.empty()) {
-    Statement st = m_db.prepare(
-        "INSERT INTO layer_metrics (run_id, layer, module, bits, metric, value) "
-        "VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
-    for (const auto& m : r.layer_metrics) {
-      st.bind(1, run_id).bind(2, m.layer).bind(3, m.module).bind(4, m.bits).bind(5, m.metric);
-      st.bind(6, m.value);
-      st.run();
-      st.reset();
-    }
-  }
-  if (!r.distributions.empty()) {
-    Statement st = m_db.prepare(
-        "INSERT INTO distributions (run_id, layer, module, tensor, stage, n_bins, bin_edges, "
-        "counts, n, min, max, mean, std, absmax, kurtosis) "
-        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)");
-    for (const auto& d : r.distributions) {
-      st.bind(1, run_id).bind(2, d.layer).bind(3, d.module).bind(4, d.tensor).bind(5, d.stage);
-      st.bind(6, static_cast<std::int64_t>(d.counts.size()));
-      st.bindBlob(7, detail::asBytes(d.bin_edges)).bindBlob(8, detail::asBytes(d.counts));
-      st.bind(9, d.n).bind(10, d.min).bind(11, d.max).bind(12, d.mean).bind(13, d.std);
-      st.bind(14, d.absmax).bind(15, d.kurtosis);
-      st.run();
-      st.reset();
-    }
-  }
-  if (!r.channel_stats.empty()) {
-    Statement st = m_db.prepare(
-        "INSERT INTO channel_stats (run_id, layer, module, tensor, stat, n_channels, data) "
-        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
-    for (const auto& c : r.channel_stats) {
-      st.bind(1, run_id).bind(2, c.layer).bind(3, c.module).bind(4, c.tensor).bind(5, c.stat);
-      st.bind(6, static_cast<std::int64_t>(c.values.size()));
-      st.bindBlob(7, detail::asBytes(c.values));
-      st.run();
-      st.reset();
-    }
-  }
+  insertResultRows(m_db, run_id, r, at, /*replace=*/false);
   for (const auto& a : r.artifacts) insertArtifact(m_db, run_id, a, at);
   {
     Statement st = m_db.prepare(
@@ -154,6 +185,41 @@ void Store::finishRun(std::int64_t run_id, const RunResults& r) {
     detail::bindTextOrNull(st, 3, r.error);
     st.bind(4, r.wall_seconds).bind(5, r.cpu_seconds).bind(6, r.peak_rss_bytes);
     detail::bindTextOrNull(st, 7, r.timings_json);
+    st.run();
+  }
+  tx.commit();
+}
+
+void Store::appendResults(std::int64_t run_id, const RunResults& r,
+                          const std::string& updated_spec_json) {
+  const std::string at = where(*this, run_id);
+  for (const auto& d : r.distributions) validate(d, at);
+  if (updated_spec_json.empty() || !nlohmann::json::accept(updated_spec_json))
+    throw Error(ErrorKind::InvalidInput, at + ": appendResults needs the run's updated spec JSON");
+  {
+    // Within one call a key twice is a caller bug, not a replacement.
+    std::set<std::pair<std::string, std::string>> keys;
+    for (const auto& m : r.metrics)
+      if (!keys.insert({m.name, m.dataset}).second)
+        throw Error(ErrorKind::InvalidInput,
+                    at + ": metric " + m.name + " (dataset '" + m.dataset + "') given twice");
+  }
+
+  Transaction tx(m_db);
+  {
+    Statement st = m_db.prepare("SELECT status FROM runs WHERE id = ?");
+    st.bind(1, run_id);
+    if (!st.step()) throw Error(ErrorKind::NotFound, at + ": no such run");
+    const std::string status = st.columnText(0);
+    if (parseRunStatus(status) != RunStatus::Done)
+      throw Error(ErrorKind::InvalidInput,
+                  at + ": results can be added only to a done run; this one is " + status);
+  }
+  insertResultRows(m_db, run_id, r, at, /*replace=*/true);
+  for (const auto& a : r.artifacts) insertArtifact(m_db, run_id, a, at);
+  {
+    Statement st = m_db.prepare("UPDATE runs SET spec_json = ?2 WHERE id = ?1");
+    st.bind(1, run_id).bind(2, updated_spec_json);
     st.run();
   }
   tx.commit();
