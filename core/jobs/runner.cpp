@@ -1,13 +1,11 @@
-// runExperiment: ExperimentSpec -> stored run (see runner.h).
+// runExperiment: ExperimentSpec -> stored run (see runner.h). The model and the evaluations are
+// built by run_model.h's functions, shared with the later evaluation of a stored run.
 #include "core/jobs/runner.h"
 
 #include <algorithm>
-#include <cmath>
 #include <exception>
-#include <fstream>
 #include <map>
 #include <memory>
-#include <sstream>
 
 #include <nlohmann/json.hpp>
 
@@ -16,42 +14,18 @@
 #include "core/common/compute_threads.h"
 #include "core/common/error.h"
 #include "core/common/resource_usage.h"
-#include "core/eval/inference_bench.h"
-#include "core/eval/kld.h"
 #include "core/eval/perplexity.h"
-#include "core/eval/tasks/task_eval.h"
-#include "core/eval/tasks/task_loaders.h"
+#include "core/jobs/run_model.h"
 #include "core/jobs/run_scores.h"
 #include "core/model/model.h"
-#include "core/quant/kernels/pack_model.h"
 #include "core/quant/quantize.h"
 #include "core/store/store.h"
-#include "core/tokenizer/tokenizer.h"
 
 namespace slmq::core {
 
 namespace {
 
 using nlohmann::json;
-
-// ---------------------------------------------------------------------------------------------
-// Paths
-// ---------------------------------------------------------------------------------------------
-
-std::string readWholeFile(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw Error(ErrorKind::NotFound, "cannot open text file " + path.string());
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-std::vector<int> tokenizeFile(const Model& model, const std::filesystem::path& path) {
-  if (!model.tokenizer())
-    throw Error(ErrorKind::InvalidInput, "model " + model.config().arch_name +
-                                             " has no tokenizer; cannot read " + path.string());
-  return model.tokenizer()->encode(readWholeFile(path), /*addSpecial=*/false);
-}
 
 // ---------------------------------------------------------------------------------------------
 // Progress: the run is split into weighted stages; each stage's own fraction is mapped into
@@ -92,88 +66,6 @@ class StagedProgress {
   std::map<std::string, std::pair<double, double>> m_spans;
 };
 
-// ---------------------------------------------------------------------------------------------
-// Method parameters from the spec into QuantizeOptions
-// ---------------------------------------------------------------------------------------------
-
-template <typename T>
-void readParam(const json& params, const std::string& method, const char* key, T& out) {
-  if (!params.contains(key)) return;
-  try {
-    out = params.at(key).get<T>();
-  } catch (const json::exception&) {
-    throw Error(ErrorKind::InvalidInput, "spec.methods[" + method + "].params." + key +
-                                             ": wrong type (" + params.at(key).dump() + ")");
-  }
-}
-
-void checkKeys(const json& params, const std::string& method,
-               const std::vector<std::string>& allowed) {
-  if (!params.is_object())
-    throw Error(ErrorKind::InvalidInput, "spec.methods[" + method + "].params: expected an object");
-  for (const auto& [k, v] : params.items())
-    if (std::find(allowed.begin(), allowed.end(), k) == allowed.end()) {
-      std::string list;
-      for (const auto& a : allowed) list += (list.empty() ? "" : ", ") + a;
-      throw Error(ErrorKind::InvalidInput,
-                  "spec.methods[" + method + "].params." + k +
-                      ": unknown parameter (known: " + (list.empty() ? "none" : list) + ")");
-    }
-}
-
-QuantizeOptions quantizeOptionsFor(const ExperimentSpec& spec, const QuantSpec& qspec) {
-  QuantizeOptions o;
-  o.spec = qspec;
-  o.methods.clear();
-  for (const MethodStep& m : spec.methods) {
-    o.methods += (o.methods.empty() ? "" : ",") + m.name;
-    if (m.name == "smoothquant") {
-      checkKeys(m.params, m.name, {"alpha", "min_scale"});
-      readParam(m.params, m.name, "alpha", o.smoothquant.alpha);
-      readParam(m.params, m.name, "min_scale", o.smoothquant.min_scale);
-    } else if (m.name == "gptq") {
-      checkKeys(m.params, m.name, {"damp", "act_order", "static_groups", "block_size"});
-      readParam(m.params, m.name, "damp", o.gptq.damp);
-      readParam(m.params, m.name, "act_order", o.gptq.act_order);
-      readParam(m.params, m.name, "static_groups", o.gptq.static_groups);
-      readParam(m.params, m.name, "block_size", o.gptq.block_size);
-    } else if (m.name == "awq") {
-      checkKeys(m.params, m.name,
-                {"grid", "sample_rows", "clip", "clip_grid", "clip_max_shrink", "clip_rows"});
-      readParam(m.params, m.name, "grid", o.awq.grid);
-      readParam(m.params, m.name, "sample_rows", o.awq.sample_rows);
-      readParam(m.params, m.name, "clip", o.awq.clip);
-      readParam(m.params, m.name, "clip_grid", o.awq.clip_grid);
-      readParam(m.params, m.name, "clip_max_shrink", o.awq.clip_max_shrink);
-      readParam(m.params, m.name, "clip_rows", o.awq.clip_rows);
-    } else {
-      checkKeys(m.params, m.name, {});
-    }
-  }
-  if (spec.calibration) {
-    o.calib.text = resolveTextPath(spec.calibration->file);
-    o.calib.samples = spec.calibration->n_samples;
-    o.calib.seq_len = spec.calibration->seq_len;
-    o.calib.seed = spec.calibration->seed;
-  } else {
-    o.calib.seed = spec.seed;
-  }
-  return o;
-}
-
-/// True when every quantized layer's activation quantizer is one the packed kernels run.
-bool packable(const QuantSpec& q, int blocks) {
-  if (!q.quantizesWeights()) return false;
-  for (int b = 0; b < blocks; ++b)
-    for (int m = 0; m < kModuleCount; ++m) {
-      const LayerQuant lq = q.forLayer({b, Module(m)});
-      if (!lq.weight.enabled()) continue;
-      if (lq.act.enabled() && (lq.act.granularity != ActGranularity::PerToken || !lq.act.symmetric))
-        return false;
-    }
-  return true;
-}
-
 std::vector<Module> modulesFromNames(const std::vector<std::string>& names) {
   std::vector<Module> out;
   for (const auto& n : names) {
@@ -188,16 +80,6 @@ std::vector<Module> modulesFromNames(const std::vector<std::string>& names) {
                   "spec.analyses.sensitivity.modules: unknown module \"" + n + "\"");
   }
   return out;
-}
-
-void addKld(std::vector<MetricRecord>& out, const KldStats& s, const std::string& ds) {
-  out.push_back({"kld_mean", ds, s.kld_mean.value, s.kld_mean.stderr_});
-  out.push_back({"kld_median", ds, s.kld_median, std::nullopt});
-  out.push_back({"kld_p99", ds, s.kld_p99, std::nullopt});
-  out.push_back({"kld_max", ds, s.kld_max, std::nullopt});
-  out.push_back({"same_top_p", ds, s.same_top.value, s.same_top.stderr_});
-  out.push_back({"dp_rms", ds, s.dp_rms.value, s.dp_rms.stderr_});
-  out.push_back({"kld_tokens", ds, double(s.count), std::nullopt});
 }
 
 }  // namespace
@@ -281,8 +163,7 @@ struct Executed {
 };
 
 /// Everything between markRunning and finishRun. Throws on failure/cancellation.
-Executed execute(const ExperimentSpec& spec, Store& store, std::int64_t runId,
-                 std::optional<std::int64_t> parentId, const std::filesystem::path& modelPath,
+Executed execute(const ExperimentSpec& spec, Store& store, std::optional<std::int64_t> parentId,
                  StagedProgress& prog, const RunnerOptions& options) {
   Executed ex;
   RunResults& res = ex.results;
@@ -299,7 +180,6 @@ Executed execute(const ExperimentSpec& spec, Store& store, std::int64_t runId,
   };
 
   const bool quantized = !spec.methods.empty();
-  const QuantSpec qspec = quantized ? QuantSpec::fromJson(spec.quant) : QuantSpec{};
   const auto& ev = spec.evaluations;
 
   std::vector<std::pair<std::string, double>> plan = {{"load", 1}};
@@ -311,12 +191,13 @@ Executed execute(const ExperimentSpec& spec, Store& store, std::int64_t runId,
   if (ev.bench) plan.push_back({"bench", 6});
   prog.plan(plan);
 
-  std::unique_ptr<Model> model;
+  RunModel run;
   timed("load", [&] {
     prog.report("load", 0, "load model");
-    model = Model::load(modelPath);
+    run = loadRunModel(spec);
     prog.report("load", 1, "model loaded");
   });
+  Model& model = *run.model;
 
   // Analyses on the float model (before any method changes it).
   if (spec.analyses.sensitivity) {
@@ -331,13 +212,13 @@ Executed execute(const ExperimentSpec& spec, Store& store, std::int64_t runId,
       so.modules = modulesFromNames(s.modules);
       so.seq_len = s.seq_len;
       const std::vector<int> tokens =
-          tokenizeFile(*model, resolveTextPath(s.text.empty() ? "wikitext2_valid.txt" : s.text));
+          tokenizeTextFile(model, resolveTextPath(s.text.empty() ? "wikitext2_valid.txt" : s.text));
       const int available = int(tokens.size() / std::size_t(std::max(s.seq_len, 2)));
       so.chunks = s.max_chunks > 0 ? std::min(s.max_chunks, available) : available;
       if (so.chunks < 1)
         throw Error(ErrorKind::InvalidInput,
                     "spec.analyses.sensitivity: text " + s.text + " has fewer than seq_len tokens");
-      const SensitivityResult r = measureSensitivity(*model, tokens, so, prog.stage("sensitivity"));
+      const SensitivityResult r = measureSensitivity(model, tokens, so, prog.stage("sensitivity"));
       res.layer_metrics = r.toLayerMetrics();
       if (so.metric == SensitivityMetric::DeltaPerplexity)
         res.metrics.push_back(
@@ -360,15 +241,10 @@ Executed execute(const ExperimentSpec& spec, Store& store, std::int64_t runId,
         "view or `slmq stats`); the spec keeps it for later");
 
   // Calibrate + quantize (fake quantization: float weights holding dequantized values).
-  std::unique_ptr<FakeQuantHooks> hooks;
   if (quantized) {
-    QuantizeResult qr;
-    timed("quantize", [&] {
-      const QuantizeOptions qo = quantizeOptionsFor(spec, qspec);
-      qr = quantizeModel(*model, qo, prog.stage("quantize"));
-    });
+    timed("quantize", [&] { quantizeRunModel(spec, run, prog.stage("quantize")); });
+    const QuantizeResult& qr = run.quantize;
     for (const auto& l : qr.log) note(l);
-    hooks = makeEvalHooks(*model, qspec, qr);
     res.metrics.push_back({"quant_wall_seconds", "", qr.cost.wall_seconds, std::nullopt});
     res.metrics.push_back({"quant_cpu_seconds", "", qr.cost.cpu_seconds, std::nullopt});
     res.metrics.push_back(
@@ -385,13 +261,13 @@ Executed execute(const ExperimentSpec& spec, Store& store, std::int64_t runId,
         PerplexityOptions po;
         po.seq_len = pe.seq_len;
         po.max_chunks = pe.max_chunks;
-        po.hooks = hooks.get();
+        po.hooks = run.hooks.get();
         auto stage = prog.stage("perplexity");
         const std::string ds = textDatasetName(pe.texts[i]);
         po.progress = [&, i](double f, std::string_view) {
           return stage((double(i) + f) / n, "perplexity " + ds);
         };
-        const PerplexityResult r = evaluatePerplexityFile(*model, resolveTextPath(pe.texts[i]), po);
+        const PerplexityResult r = evaluatePerplexityFile(model, resolveTextPath(pe.texts[i]), po);
         res.metrics.push_back({"ppl", ds, r.perplexity(), std::nullopt});
         res.metrics.push_back({"ppl_tokens", ds, double(r.n_predicted), std::nullopt});
       }
@@ -403,65 +279,23 @@ Executed execute(const ExperimentSpec& spec, Store& store, std::int64_t runId,
       const double n = double(ev.tasks.size());
       for (std::size_t i = 0; i < ev.tasks.size(); ++i) {
         const TaskEval& te = ev.tasks[i];
-        const Task task = loadTaskByName(te.name);
-        TaskEvalOptions to;
-        to.limit = te.limit;
         auto stage = prog.stage("tasks");
-        const TaskEvalResult r = evaluateTask(
-            *model, task, to,
-            [&, i](double f, std::string_view) {
-              return stage((double(i) + f) / n, "task " + te.name);
-            },
-            hooks.get());
-        for (const auto& [name, v] : r.metrics.metrics)
-          res.metrics.push_back({name, te.name, v.value, v.stderr_});
-        res.metrics.push_back({"task_items", te.name, double(r.metrics.n), std::nullopt});
+        evaluateRunTask(run, te, res.metrics, [&, i](double f, std::string_view) {
+          return stage((double(i) + f) / n, "task " + te.name);
+        });
       }
     });
   }
 
   if (ev.kld && quantized) {
-    timed("kld", [&] {
-      const KldEval& k = *ev.kld;
-      const auto reference = Model::load(modelPath);  // the FP model, same tokens
-      const std::vector<int> tokens = tokenizeFile(*reference, resolveTextPath(k.text));
-      KldOptions ko;
-      ko.seq_len = k.seq_len;
-      ko.max_chunks = k.max_chunks;
-      const KldReport r =
-          klDivergence(*reference, *model, tokens, ko, prog.stage("kld"), hooks.get());
-      addKld(res.metrics, r.overall, textDatasetName(k.text));
-    });
+    timed("kld", [&] { evaluateRunKld(run, *ev.kld, res.metrics, prog.stage("kld")); });
   } else if (ev.kld) {
     note("kld skipped: an FP run has no FP parent to compare against (it would be 0)");
   }
 
   if (ev.bench) {
     timed("bench", [&] {
-      const BenchEval& b = *ev.bench;
-      std::string isaNote = "float32";
-      if (quantized && packable(qspec, model->config().num_layers)) {
-        const PackSummary ps = packModel(model->weights(), qspec);
-        isaNote = "packed " + std::to_string(ps.packed) + " linears";
-      } else if (quantized) {
-        note("bench: no packed kernel for " + qspec.shortName() +
-             " (static or asymmetric activations); measured with float32 weights");
-      }
-      InferenceBenchOptions bo;
-      bo.threads = options.threads;
-      bo.prompt_tokens = b.prompt_tokens;
-      bo.context = b.prompt_tokens;
-      bo.new_tokens = b.gen_tokens;
-      bo.repeats = b.repetitions;
-      bo.progress = prog.stage("bench");
-      const InferenceBenchResult r = benchInference(*model, bo);
-      res.metrics.push_back({"prefill_tokens_per_s", "", r.prefill_tokens_per_s, std::nullopt});
-      if (b.gen_tokens > 0)
-        res.metrics.push_back({"decode_tokens_per_s", "", r.decode_tokens_per_s, std::nullopt});
-      res.metrics.push_back({"bench_peak_rss_bytes", "", double(r.peak_rss_bytes), std::nullopt});
-      res.metrics.push_back({"storage_bytes", "", double(r.storage_bytes), std::nullopt});
-      note("bench: " + isaNote + ", kernels " + r.kernel_isa + ", " + std::to_string(r.threads) +
-           " threads" + (r.peak_rss_process_wide ? ", peak RSS process-wide" : ""));
+      benchRunModel(run, *ev.bench, options.threads, res.metrics, prog.stage("bench"), note);
     });
   }
 
@@ -547,7 +381,7 @@ std::int64_t runExperiment(const ExperimentSpec& spec, Store& store, const Progr
 
   StagedProgress prog(progress, begin, 1.0);
   try {
-    Executed ex = execute(spec, store, runId, parentId, modelPath, prog, options);
+    Executed ex = execute(spec, store, parentId, prog, options);
     if (progress) progress(1.0, "store results");
     store.finishRun(runId, ex.results);
   } catch (const Error& e) {
