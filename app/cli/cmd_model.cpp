@@ -1,18 +1,24 @@
 // `slmq info | tokenize | generate | ppl | bench`: open a model and run the exact forward pass.
-// Argument parsing only; the work is in core (Model, evaluatePerplexity, measureThroughput).
+// `bench --run N --store WS` measures a stored run's model as `slmq run` does (packed kernels)
+// and adds the figures to the run. Argument parsing only; the work is in core (Model,
+// evaluatePerplexity, measureThroughput, core/jobs/stored_run_eval.h).
 #include <chrono>
 #include <cstdio>
+#include <filesystem>
 #include <iostream>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
 
 #include "app/cli/command.h"
+#include "app/cli/run_target.h"
 #include "core/common/compute_threads.h"
 #include "core/common/error.h"
 #include "core/eval/perplexity.h"
 #include "core/eval/throughput.h"
+#include "core/jobs/stored_run_eval.h"
 #include "core/model/model.h"
+#include "core/store/store.h"
 #include "core/tokenizer/tokenizer.h"
 
 namespace {
@@ -205,6 +211,68 @@ void bench(const std::string& path, const ThroughputOptions& o0, const GlobalOpt
       o.new_tokens, o.context, r.decode_tokens_per_s, r.decode_seconds, r.decode_cpu_seconds);
 }
 
+/// `bench --run N`: which of --prompt/--new/--repeats/--context were given on the command line.
+struct BenchGiven {
+  bool prompt = false, context = false, new_tokens = false, repeats = false;
+};
+
+void benchRun(const slmq::cli::RunTarget& t, const ThroughputOptions& o, const BenchGiven& given,
+              const GlobalOptions& g) {
+  if (!std::filesystem::exists(t.store))
+    throw Error(ErrorKind::NotFound, "store not found: " + t.store);
+  StoreOptions so;
+  so.create = false;
+  Store store = Store::open(t.store, so);
+  // The run's stored bench settings (else the spec's defaults), overridden by what was given.
+  BenchEval b = storedRunSpec(store, t.run).evaluations.bench.value_or(BenchEval{});
+  if (given.prompt) b.prompt_tokens = o.prompt_tokens;
+  if (given.new_tokens) b.gen_tokens = o.new_tokens;
+  if (given.repeats) b.repetitions = o.repeats;
+  if (given.context && o.context != b.prompt_tokens)
+    throw Error(ErrorKind::InvalidInput,
+                "bench --run: the runner decodes after a context of --prompt tokens; --context " +
+                    std::to_string(o.context) + " differs from " + std::to_string(b.prompt_tokens));
+  RunAdditions add;
+  add.bench = b;
+  StoredRunEvalOptions eo;
+  eo.threads = g.threads;
+  eo.on_log = [&g](const std::string& m) {
+    if (!g.quiet) std::fprintf(stderr, "\nnote: %s\n", m.c_str());
+  };
+  const StoredRunEvalResult res = evaluateStoredRun(store, t.run, add, stderrProgress(g), eo);
+  const InferenceBenchResult& r = *res.bench;
+  if (g.json) {
+    json out = {{"model", res.spec.model},
+                {"threads", r.threads},
+                {"prompt_tokens", b.prompt_tokens},
+                {"context", b.prompt_tokens},
+                {"new_tokens", b.gen_tokens},
+                {"repeats", b.repetitions},
+                {"prefill_tokens_per_s", r.prefill_tokens_per_s},
+                {"decode_tokens_per_s", r.decode_tokens_per_s},
+                {"peak_rss_bytes", r.peak_rss_bytes},
+                {"peak_rss_process_wide", r.peak_rss_process_wide},
+                {"storage_bytes", r.storage_bytes},
+                {"kernel_isa", r.kernel_isa},
+                {"run", res.run_id},
+                {"stored_metrics", res.stored.size()}};
+    if (r.prefill_tokens_per_s > 0)
+      out["prefill_seconds"] = b.prompt_tokens / r.prefill_tokens_per_s;
+    if (r.decode_tokens_per_s > 0) out["decode_seconds"] = b.gen_tokens / r.decode_tokens_per_s;
+    std::cout << out.dump() << "\n";
+    return;
+  }
+  std::printf(
+      "run %lld (%s), %d threads, kernels %s\nprefill %d tokens: %.1f tok/s\n"
+      "decode %d tokens after %d: %.1f tok/s\npeak RSS %.1f MiB%s, size %.2f MiB\n"
+      "stored %zu metrics on run %lld in %s\n",
+      static_cast<long long>(res.run_id), res.run.name.c_str(), r.threads, r.kernel_isa.c_str(),
+      b.prompt_tokens, r.prefill_tokens_per_s, b.gen_tokens, b.prompt_tokens, r.decode_tokens_per_s,
+      double(r.peak_rss_bytes) / (1 << 20), r.peak_rss_process_wide ? " (process-wide)" : "",
+      double(r.storage_bytes) / (1 << 20), res.stored.size(), static_cast<long long>(res.run_id),
+      t.store.c_str());
+}
+
 slmq::cli::CommandRegistration reg(10, [](CLI::App& app, GlobalOptions& g) {
   {
     auto* c = app.add_subcommand("info", "Show a model's architecture and size");
@@ -249,13 +317,27 @@ slmq::cli::CommandRegistration reg(10, [](CLI::App& app, GlobalOptions& g) {
     auto* c = app.add_subcommand("bench", "Prefill and decode tokens per second");
     auto path = std::make_shared<std::string>();
     auto o = std::make_shared<ThroughputOptions>();
-    c->add_option("model", *path, "Model directory, .gguf or llama2.c .bin")->required();
-    c->add_option("--prompt", o->prompt_tokens, "Prefill length")->check(CLI::Range(0, 1 << 20));
-    c->add_option("--context", o->context, "Context before decoding")
-        ->check(CLI::Range(0, 1 << 20));
-    c->add_option("--new", o->new_tokens, "Decoded tokens")->check(CLI::Range(0, 1 << 20));
-    c->add_option("--repeats", o->repeats, "Repeats (best is reported)")->check(CLI::Range(1, 100));
-    c->callback([path, o, &g] { bench(*path, *o, g); });
+    auto target = std::make_shared<slmq::cli::RunTarget>();
+    c->add_option("model", *path, "Model directory, .gguf or llama2.c .bin, or run:N");
+    auto* prompt = c->add_option("--prompt", o->prompt_tokens, "Prefill length")
+                       ->check(CLI::Range(0, 1 << 20));
+    auto* context = c->add_option("--context", o->context, "Context before decoding")
+                        ->check(CLI::Range(0, 1 << 20));
+    auto* fresh =
+        c->add_option("--new", o->new_tokens, "Decoded tokens")->check(CLI::Range(0, 1 << 20));
+    auto* repeats = c->add_option("--repeats", o->repeats, "Repeats (best is reported)")
+                        ->check(CLI::Range(1, 100));
+    target->add(c);
+    c->callback([=, &g] {
+      if (target->resolve(*path, "bench")) {
+        const BenchGiven given{prompt->count() > 0, context->count() > 0, fresh->count() > 0,
+                               repeats->count() > 0};
+        return benchRun(*target, *o, given, g);
+      }
+      if (path->empty())
+        throw Error(ErrorKind::InvalidInput, "bench: give MODEL, or a stored run (--run N)");
+      bench(*path, *o, g);
+    });
   }
 });
 
