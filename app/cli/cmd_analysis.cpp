@@ -1,20 +1,24 @@
 // `slmq sensitivity`, `slmq stats` and `slmq allocate`: per-layer sensitivity scans, outlier and
-// distribution statistics, and mixed-precision allocation from a scan (core/analysis). Results on
-// stdout (text or one JSON object with --json), progress on stderr, runs in a store with --store.
-// Parsing and wiring only.
+// distribution statistics, and mixed-precision allocation from a scan (core/analysis). Without
+// --store: results on stdout (text or one JSON object with --json), progress on stderr. With
+// --store the analysis is a stored run reported like `slmq run` (JobReporter: the JSON-lines
+// protocol on stdout with --progress jsonl or a non-terminal stdout, else text with ETA on
+// stderr; SIGTERM/SIGINT cancel the run). Parsing and wiring only.
+#include <cmath>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
+#include <functional>
 #include <iostream>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <set>
 #include <sstream>
-#include <cstring>
-#include <cmath>
 #include <string>
 #include <vector>
 
 #include "app/cli/command.h"
+#include "app/cli/job_reporter.h"
 #include "core/analysis/analysis_store.h"
 #include "core/analysis/mixed_precision.h"
 #include "core/common/assets.h"
@@ -59,6 +63,65 @@ void finishProgress(const slmq::cli::GlobalOptions& g) {
   if (!g.quiet && !g.json) std::fprintf(stderr, "\n");
 }
 
+/// How an analysis command reports. Without a store: progressPrinter on stderr and the result on
+/// stdout, as always. With a store: a JobReporter (protocol or text, signal -> cancel) around the
+/// stored run, with exactly one finished event (also for a failure before the run exists).
+class AnalysisJob {
+ public:
+  AnalysisJob(const slmq::cli::GlobalOptions& g, const std::string& store) : m_g(g) {
+    if (!store.empty()) m_rep.emplace(g, store);
+  }
+
+  /// Runs the command body; a failure is reported as the job's error and finished event.
+  void guard(const std::function<void()>& body) {
+    try {
+      body();
+    } catch (const Error& e) {
+      if (m_rep && !m_finished) {
+        m_finished = true;
+        m_rep->runFinished(m_run, e.kind() == ErrorKind::Cancelled ? "cancelled" : "failed",
+                           e.what());
+      }
+      throw;
+    }
+  }
+  /// The ProgressFn of the work: the reporter's (cancels after a signal) or the stderr printer.
+  ProgressFn progress() { return m_rep ? m_rep->progressFn() : progressPrinter(m_g); }
+  /// Ends the text progress line (stderr printer only; the reporter handles its own).
+  void endProgress() const {
+    if (!m_rep) finishProgress(m_g);
+  }
+  /// Runs `work` as stored run `runId` (begun with beginAnalysisRun): started, the work with its
+  /// results committed in one transaction (or the run marked failed/cancelled), finished.
+  void complete(Store& store, std::int64_t runId, const std::string& name,
+                const std::function<RunResults()>& work) {
+    m_run = runId;
+    m_rep->runStarted(runId, name);
+    completeAnalysisRun(store, runId, work);
+    m_finished = true;
+    m_rep->runFinished(runId, "done");
+  }
+  /// Prints the result object: as a protocol log event (jsonl, with --json), on stdout (--json)
+  /// or not at all. Returns true when the caller should print nothing else (no text table).
+  bool emit(const json& out) {
+    if (m_rep && m_rep->jsonl()) {
+      if (m_g.json) m_rep->result(out.dump());
+      return true;
+    }
+    if (m_g.json) {
+      std::cout << out.dump() << "\n";
+      return true;
+    }
+    return false;
+  }
+
+ private:
+  const slmq::cli::GlobalOptions& m_g;
+  std::optional<slmq::cli::JobReporter> m_rep;
+  std::int64_t m_run = 0;
+  bool m_finished = false;
+};
+
 std::vector<Module> parseModules(const std::string& list) {
   std::vector<Module> out;
   std::stringstream ss(list);
@@ -78,7 +141,7 @@ struct SensitivityArgs {
   int tokens = 512, chunks = 8;
 };
 
-void runSensitivity(const SensitivityArgs& a, const slmq::cli::GlobalOptions& g) {
+void sensitivity(const SensitivityArgs& a, const slmq::cli::GlobalOptions& g, AnalysisJob& job) {
   setComputeThreads(g.threads);
   SensitivityOptions o;
   o.settings = parseSensitivitySettings(a.settings);
@@ -97,29 +160,26 @@ void runSensitivity(const SensitivityArgs& a, const slmq::cli::GlobalOptions& g)
   std::int64_t runId = 0;
   SensitivityResult r;
   auto work = [&] {
-    r = measureSensitivity(*model, ids, o, progressPrinter(g));
-    finishProgress(g);
+    r = measureSensitivity(*model, ids, o, job.progress());
+    job.endProgress();
     return sensitivityRunResults(r, dataset);
   };
   if (!a.store.empty()) {
     store.emplace(Store::open(a.store));
-    runId = beginAnalysisRun(*store, *model, a.model, "sensitivity",
-                             "sensitivity " + std::string(sensitivityMetricName(o.metric)) + " " +
-                                 sensitivityModeName(o.mode) + " " + a.settings + " " +
-                                 std::filesystem::path(a.model).filename().string(),
+    const std::string name = "sensitivity " + std::string(sensitivityMetricName(o.metric)) + " " +
+                             sensitivityModeName(o.mode) + " " + a.settings + " " +
+                             std::filesystem::path(a.model).filename().string();
+    runId = beginAnalysisRun(*store, *model, a.model, "sensitivity", name,
                              sensitivitySpecJson(a.model, o, textPath.string()));
-    completeAnalysisRun(*store, runId, work);
+    job.complete(*store, runId, name, work);
   } else {
     work();
   }
-  if (g.json) {
-    json out = r.toJson();
-    out["model"] = a.model;
-    out["text"] = textPath.string();
-    if (store) out["run_id"] = runId;
-    std::cout << out.dump() << "\n";
-    return;
-  }
+  json out = r.toJson();
+  out["model"] = a.model;
+  out["text"] = textPath.string();
+  if (store) out["run_id"] = runId;
+  if (job.emit(out)) return;
   std::printf("%s %s on %s: %d × %d tokens, %zu units in %.1f s (%d threads)\n",
               sensitivityMetricName(r.metric), sensitivityModeName(r.mode), dataset.c_str(),
               r.chunks, r.seq_len, r.entries.size(), r.wall_seconds, r.threads);
@@ -146,6 +206,11 @@ void runSensitivity(const SensitivityArgs& a, const slmq::cli::GlobalOptions& g)
   if (store) std::printf("stored as run %lld in %s\n", (long long)runId, a.store.c_str());
 }
 
+void runSensitivity(const SensitivityArgs& a, const slmq::cli::GlobalOptions& g) {
+  AnalysisJob job(g, a.store);
+  job.guard([&] { sensitivity(a, g, job); });
+}
+
 // ---- stats ------------------------------------------------------------------------------------
 
 struct StatsArgs {
@@ -154,7 +219,7 @@ struct StatsArgs {
   double alpha = 0.5;
 };
 
-void runStats(const StatsArgs& a, const slmq::cli::GlobalOptions& g) {
+void stats(const StatsArgs& a, const slmq::cli::GlobalOptions& g, AnalysisJob& job) {
   setComputeThreads(g.threads);
   const auto textPath = resolveText(a.text);
   auto model = Model::load(a.model);
@@ -176,8 +241,8 @@ void runStats(const StatsArgs& a, const slmq::cli::GlobalOptions& g) {
   auto work = [&] {
     for (StatsStage s : stages)
       reports.push_back(
-          collectActivationStats(*model, ids, a.windows, a.tokens, s, ao, so, progressPrinter(g)));
-    finishProgress(g);
+          collectActivationStats(*model, ids, a.windows, a.tokens, s, ao, so, job.progress()));
+    job.endProgress();
     std::vector<const StatsReport*> ptrs;
     for (const auto& r : reports) ptrs.push_back(&r);
     return statsRunResults(ptrs, textPath.stem().string());
@@ -207,10 +272,10 @@ void runStats(const StatsArgs& a, const slmq::cli::GlobalOptions& g) {
                      {"tensors", {"weight", "input", "output"}},
                      {"layers", json::array()}}}}},
                  {"seed", 0}};
-    runId = beginAnalysisRun(
-        *store, *model, a.model, "stats",
-        "stats " + a.stages + " " + std::filesystem::path(a.model).filename().string(), spec);
-    completeAnalysisRun(*store, runId, work);
+    const std::string name =
+        "stats " + a.stages + " " + std::filesystem::path(a.model).filename().string();
+    runId = beginAnalysisRun(*store, *model, a.model, "stats", name, spec);
+    job.complete(*store, runId, name, work);
   } else {
     work();
   }
@@ -237,10 +302,7 @@ void runStats(const StatsArgs& a, const slmq::cli::GlobalOptions& g) {
     st["inputs"] = inputs;
     out["stages"].push_back(st);
   }
-  if (g.json) {
-    std::cout << out.dump() << "\n";
-    return;
-  }
+  if (job.emit(out)) return;
   for (const auto& st : out["stages"]) {
     std::printf("stage %s\n", st["stage"].get<std::string>().c_str());
     for (const auto& l : st["log"]) std::printf("  %s\n", l.get<std::string>().c_str());
@@ -255,6 +317,11 @@ void runStats(const StatsArgs& a, const slmq::cli::GlobalOptions& g) {
   if (store) std::printf("stored as run %lld in %s\n", (long long)runId, a.store.c_str());
 }
 
+void runStats(const StatsArgs& a, const slmq::cli::GlobalOptions& g) {
+  AnalysisJob job(g, a.store);
+  job.guard([&] { stats(a, g, job); });
+}
+
 // ---- allocate ---------------------------------------------------------------------------------
 
 struct AllocateArgs {
@@ -265,7 +332,7 @@ struct AllocateArgs {
   int chunks = 0, tokens = 512;
 };
 
-void runAllocate(const AllocateArgs& a, const slmq::cli::GlobalOptions& g) {
+void allocate(const AllocateArgs& a, const slmq::cli::GlobalOptions& g, AnalysisJob& job) {
   setComputeThreads(g.threads);
   if ((a.runId > 0) == !a.fromJson.empty())
     throw Error(ErrorKind::InvalidInput,
@@ -318,8 +385,7 @@ void runAllocate(const AllocateArgs& a, const slmq::cli::GlobalOptions& g) {
       const auto textPath = resolveText(a.evalText);
       const auto ids = tokenize(*model, textPath);
       const std::string ds = textPath.stem().string();
-      const double pa =
-          rtnPerplexity(*model, alloc.spec, ids, a.tokens, a.chunks, progressPrinter(g));
+      const double pa = rtnPerplexity(*model, alloc.spec, ids, a.tokens, a.chunks, job.progress());
       out["perplexity"] = {{"allocation", pa}};
       rr.metrics.push_back({"ppl", ds, pa, std::nullopt});
       int lo = *std::min_element(o.bits.begin(), o.bits.end());
@@ -329,13 +395,14 @@ void runAllocate(const AllocateArgs& a, const slmq::cli::GlobalOptions& g) {
       for (int b : uniform) {
         if (b < lo || b > 8) continue;
         const double p =
-            rtnPerplexity(*model, uniformSpec(b, o), ids, a.tokens, a.chunks, progressPrinter(g));
+            rtnPerplexity(*model, uniformSpec(b, o), ids, a.tokens, a.chunks, job.progress());
         out["perplexity"]["uniform_w" + std::to_string(b)] = p;
         rr.metrics.push_back({"ppl_uniform_w" + std::to_string(b), ds, p, std::nullopt});
       }
-      out["perplexity"]["fp"] = rtnPerplexity(*model, QuantSpec{}, ids, a.tokens, a.chunks);
+      out["perplexity"]["fp"] =
+          rtnPerplexity(*model, QuantSpec{}, ids, a.tokens, a.chunks, job.progress());
       rr.metrics.push_back({"ppl_fp", ds, out["perplexity"]["fp"].get<double>(), std::nullopt});
-      finishProgress(g);
+      job.endProgress();
     }
     ArtifactRecord art;
     art.kind = "log";
@@ -356,20 +423,17 @@ void runAllocate(const AllocateArgs& a, const slmq::cli::GlobalOptions& g) {
                  {"methods", {{{"name", "rtn"}, {"params", json::object()}}}},
                  {"quant", json::object()},
                  {"seed", 0}};
-    runId = beginAnalysisRun(*store, *model, a.model, "allocate",
-                             "allocate " + std::to_string(a.avgBits).substr(0, 4) + " bits " +
-                                 std::filesystem::path(a.model).filename().string(),
-                             spec, int(std::round(a.avgBits)), 16,
+    const std::string name = "allocate " + std::to_string(a.avgBits).substr(0, 4) + " bits " +
+                             std::filesystem::path(a.model).filename().string();
+    runId = beginAnalysisRun(*store, *model, a.model, "allocate", name, spec,
+                             int(std::round(a.avgBits)), 16,
                              a.runId > 0 ? std::optional<std::int64_t>(a.runId) : std::nullopt);
-    completeAnalysisRun(*store, runId, work);
+    job.complete(*store, runId, name, work);
     out["run_id"] = runId;
   } else {
     work();
   }
-  if (g.json) {
-    std::cout << out.dump() << "\n";
-    return;
-  }
+  if (job.emit(out)) return;
   std::printf(
       "budget %.3f bits/weight -> achieved %.4f (codes %.4f); predicted summed "
       "sensitivity %.4g\nspec: %s\nbits per unit:",
@@ -385,6 +449,11 @@ void runAllocate(const AllocateArgs& a, const slmq::cli::GlobalOptions& g) {
     for (const auto& [k, v] : out["perplexity"].items())
       std::printf("ppl %-12s %.4f\n", k.c_str(), v.get<double>());
   if (store) std::printf("stored as run %lld in %s\n", (long long)runId, a.store.c_str());
+}
+
+void runAllocate(const AllocateArgs& a, const slmq::cli::GlobalOptions& g) {
+  AnalysisJob job(g, a.store);
+  job.guard([&] { allocate(a, g, job); });
 }
 
 slmq::cli::CommandRegistration reg(60, [](CLI::App& app, slmq::cli::GlobalOptions& g) {
