@@ -43,6 +43,9 @@ class ChartsTest : public QObject {
   void heatmapClickAndTooltip();
   void heatmapSharedAndLogScale();
   void heatmapRejectsSizeMismatch();
+  void heatmapDivergingForSignedValues();
+  void legendNeverCoversData();
+  void placeholderWrapsInsideSmallCharts();
   void histogramOverlaysAndLogToggle();
   void groupedBarsWithErrorsAndReference();
   void paretoFrontHandCase();
@@ -134,6 +137,79 @@ void ChartsTest::heatmapRejectsSizeMismatch() {
   chart.setData({"0", "1", "2"}, {"a", "b"}, {1, 2, 3, 4, 5});
   QVERIFY(chart.isEmpty());
   QCOMPARE(chart.rowCount(), 0);
+}
+
+void ChartsTest::heatmapDivergingForSignedValues() {
+  HeatmapChart chart;
+  fillHeatmap(chart);  // all positive: viridis, range = data range
+  QVERIFY(!chart.isDiverging());
+  // ΔPPL noise around zero: a scale symmetric about 0 with white in the middle, blue for
+  // improvements and red for damage, so that -0.5 and +0.5 look equally (un)important.
+  chart.setData({"0", "1"}, {"q", "down"}, {-0.5, 0.25, 0.1, 2.0});
+  QVERIFY(chart.isDiverging());
+  QCOMPARE(chart.valueRange(), qMakePair(-2.0, 2.0));
+  auto* map = plottablesOf<QCPColorMap>(chart.plot())[0];
+  // (the gradient has 350 levels, so zero falls within a level of the white stop)
+  const QColor mid(map->gradient().color(0.0, QCPRange(-1, 1)));
+  QVERIFY(std::abs(mid.red() - 0xf7) <= 2 && std::abs(mid.green() - 0xf7) <= 2 &&
+          std::abs(mid.blue() - 0xf7) <= 2);
+  QCOMPARE(QColor(map->gradient().color(-1.0, QCPRange(-1, 1))), QColor("#053061"));
+  QCOMPARE(QColor(map->gradient().color(1.0, QCPRange(-1, 1))), QColor("#67001f"));
+  // A shared range across zero is diverging too, and kept as given.
+  chart.setValueRange(-1.0, 3.0);
+  QVERIFY(chart.isDiverging());
+  QCOMPARE(chart.valueRange(), qMakePair(-1.0, 3.0));
+  // Back to one sign: viridis again.
+  chart.setAutoValueRange();
+  chart.setData({"0"}, {"q", "down"}, {0.5, 2.0});
+  QVERIFY(!chart.isDiverging());
+  QCOMPARE(QColor(map->gradient().color(0.0, QCPRange(0, 1))), QColor("#440154"));
+}
+
+void ChartsTest::legendNeverCoversData() {
+  // The legend sits in its own row below the axis rect, whatever the data: a point in the
+  // bottom-right corner (where an inset legend used to be) stays uncovered.
+  ScatterChart scatter;
+  scatter.resize(640, 420);
+  scatter.addSeries("RTN", {{1, 1}, {10, 0.1}}, {"W8A8", "W4A16"});
+  scatter.setReference("FP", {0.5, 1.2});
+  GroupedBarChart bars;
+  bars.resize(640, 420);
+  bars.setGroups({"a", "b"});
+  bars.addSeries("long series name one", {10, 50});
+  bars.addSeries("long series name two", {20, 49});
+  for (ChartWidget* chart :
+       {static_cast<ChartWidget*>(&scatter), static_cast<ChartWidget*>(&bars)}) {
+    chart->show();
+    QVERIFY(QTest::qWaitForWindowExposed(chart));
+    QCustomPlot* plot = chart->plot();
+    plot->replot();
+    QVERIFY(plot->legend->visible());
+    QVERIFY(plot->legend->itemCount() >= 2);
+    const QRect axis = plot->axisRect()->rect();
+    const QRect legend = plot->legend->outerRect();
+    QVERIFY2(!axis.intersects(legend), "legend inside the plot area");
+    QVERIFY(legend.top() >= axis.bottom());
+    // Entries laid out left to right in one row, not stretched across the whole width.
+    QCOMPARE(plot->legend->rowCount(), 1);
+    QVERIFY(legend.width() < plot->width() * 0.9);
+  }
+}
+
+void ChartsTest::placeholderWrapsInsideSmallCharts() {
+  const QFont font;
+  const QFontMetrics metrics(font);
+  const QString text = "No weight distribution recorded for this unit";
+  const QString wrapped = ChartWidget::wrapText(text, font, 150);
+  QVERIFY(wrapped.count('\n') >= 1);
+  for (const QString& line : wrapped.split('\n')) QVERIFY(metrics.horizontalAdvance(line) <= 150);
+  QCOMPARE(QString(wrapped).replace('\n', ' '), text);  // only spaces became line breaks
+  // Text without spaces (Chinese) breaks between characters.
+  const QString zh = QString::fromUtf8("此单元没有记录权重分布此单元没有记录权重分布");
+  const QString zhWrapped = ChartWidget::wrapText(zh, font, 80);
+  QVERIFY(zhWrapped.count('\n') >= 1);
+  QCOMPARE(QString(zhWrapped).remove('\n'), zh);
+  QCOMPARE(ChartWidget::wrapText(text, font, 0), text);
 }
 
 void ChartsTest::histogramOverlaysAndLogToggle() {

@@ -26,8 +26,33 @@ ChartWidget::ChartWidget(QWidget* parent) : QWidget(parent) {
   m_plot->setObjectName(QStringLiteral("plot"));
   m_plot->setMinimumSize(240, 160);
   m_plot->setAntialiasedElements(QCP::aePlottables | QCP::aeItems | QCP::aeLegend);
-  // A translucent legend: data under it (a scatter point in the corner) stays visible.
-  m_plot->legend->setBrush(QColor(255, 255, 255, 170));
+  // The legend gets its own row under the axis rect, laid out left to right, so it never hides
+  // data (a scatter point in a corner, the tallest bar) whatever the data range.
+  QCPLegend* legend = m_plot->legend;
+  m_plot->axisRect()->insetLayout()->take(legend);
+  m_plot->axisRect()->insetLayout()->simplify();
+  // [legend | spacer]: the legend keeps its natural width at the left instead of spreading its
+  // entries over the whole row.
+  auto* legendRow = new QCPLayoutGrid;
+  m_plot->plotLayout()->addElement(1, 0, legendRow);
+  m_plot->plotLayout()->setRowStretchFactor(1, 0.001);
+  legendRow->addElement(0, 0, legend);
+  legendRow->addElement(0, 1, new QCPLayoutElement(m_plot));
+  legendRow->setColumnStretchFactor(0, 0.001);
+  legendRow->setColumnSpacing(0);
+  // Its left edge follows the axis rect's, so the legend starts under the plot area.
+  auto* leftEdge = new QCPMarginGroup(m_plot);
+  m_plot->axisRect()->setMarginGroup(QCP::msLeft, leftEdge);
+  legendRow->setMarginGroup(QCP::msLeft, leftEdge);
+  legendRow->setAutoMargins(QCP::msLeft);
+  m_plot->plotLayout()->setRowSpacing(0);
+  legend->setFillOrder(QCPLayoutGrid::foColumnsFirst);
+  legend->setWrap(4);
+  legend->setBorderPen(Qt::NoPen);
+  legend->setBrush(Qt::NoBrush);
+  legend->setMargins(QMargins(4, 0, 4, 2));
+  legend->setRowSpacing(0);
+  legend->setColumnSpacing(12);
   m_plot->setContextMenuPolicy(Qt::CustomContextMenu);
   m_plot->setFocusPolicy(Qt::StrongFocus);
   connect(m_plot, &QWidget::customContextMenuRequested, this, &ChartWidget::showContextMenu);
@@ -38,9 +63,42 @@ ChartWidget::ChartWidget(QWidget* parent) : QWidget(parent) {
   m_placeholder->position->setType(QCPItemPosition::ptAxisRectRatio);
   m_placeholder->position->setCoords(0.5, 0.5);
   m_placeholder->setColor(QColor("#606060"));
-  m_placeholder->setText(tr("No data"));
+  m_placeholderText = tr("No data");
+  m_placeholder->setText(m_placeholderText);
   m_placeholder->setClipToAxisRect(false);
   m_placeholder->setLayer(QStringLiteral("overlay"));
+  // Wrap the placeholder to the axis rect once the layout of this replot is known, so a long
+  // hint (or its translation) stays inside a small chart.
+  connect(m_plot, &QCustomPlot::afterLayout, this, [this] {
+    const int width = m_plot->axisRect()->width() - 16;
+    m_placeholder->setText(wrapText(m_placeholderText, m_placeholder->font(), width));
+  });
+}
+
+QString ChartWidget::wrapText(const QString& text, const QFont& font, int width) {
+  if (width <= 0) return text;
+  const QFontMetrics metrics(font);
+  QStringList lines;
+  QString line;
+  auto flush = [&] {
+    if (!line.isEmpty()) lines << line;
+    line.clear();
+  };
+  for (const QString& word : text.split(QLatin1Char(' '), Qt::SkipEmptyParts)) {
+    const QString candidate = line.isEmpty() ? word : line + QLatin1Char(' ') + word;
+    if (metrics.horizontalAdvance(candidate) <= width) {
+      line = candidate;
+      continue;
+    }
+    flush();
+    // A word wider than the line (or text without spaces, as in Chinese): break by characters.
+    for (const QChar c : word) {
+      if (!line.isEmpty() && metrics.horizontalAdvance(line + c) > width) flush();
+      line += c;
+    }
+  }
+  flush();
+  return lines.join(QLatin1Char('\n'));
 }
 
 ChartWidget::~ChartWidget() = default;
@@ -57,6 +115,7 @@ void ChartWidget::setTitle(const QString& title) {
 }
 
 void ChartWidget::setPlaceholder(const QString& text) {
+  m_placeholderText = text;
   m_placeholder->setText(text);
   refresh();
 }

@@ -57,6 +57,10 @@ class ChartWidget : public QWidget {
   /// The plot, for tests that assert on plottables and axes. Views must not use it.
   QCustomPlot* plot() const { return m_plot; }
 
+  /// `text` broken into lines at spaces (inside words where a word alone is too wide) so that
+  /// no line is wider than `width` pixels in `font`; unchanged when width <= 0.
+  static QString wrapText(const QString& text, const QFont& font, int width);
+
   /// Quotes a CSV field if it contains a comma, quote or line break.
   static QString csvField(const QString& field);
   /// Formats a number for CSV and tooltips: exact enough to round-trip a float (%.9g).
@@ -73,6 +77,7 @@ class ChartWidget : public QWidget {
 
   QCustomPlot* m_plot = nullptr;  // child widget, owned by Qt parent
   QCPItemText* m_placeholder = nullptr;
+  QString m_placeholderText;  // unwrapped; wrapped to the axis rect on every layout
   QString m_title;
   QCPTextElement* m_titleElement = nullptr;
 };

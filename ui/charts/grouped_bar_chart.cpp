@@ -21,7 +21,6 @@ GroupedBarChart::GroupedBarChart(QWidget* parent) : ChartWidget(parent) {
   m_barsGroup->setSpacingType(QCPBarsGroup::stAbsolute);
   m_barsGroup->setSpacing(1);
   plot()->legend->setVisible(true);
-  plot()->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignRight);
   plot()->xAxis->grid()->setVisible(false);
   plot()->xAxis->setSubTicks(false);
   plot()->xAxis->setTickLength(0, 3);

@@ -20,6 +20,16 @@ QSharedPointer<QCPAxisTickerText> textTicker(const QStringList& labels) {
   for (int i = 0; i < labels.size(); i += step) ticker->addTick(i, labels[i]);
   return ticker;
 }
+// A gradient through `stops` with missing cells in light grey.
+QCPColorGradient gradient(const QVector<QPair<double, QColor>>& stops) {
+  QCPColorGradient g;
+  g.clearColorStops();
+  for (const auto& [pos, color] : stops) g.setColorStopAt(pos, color);
+  g.setLevelCount(350);
+  g.setNanHandling(QCPColorGradient::nhNanColor);
+  g.setNanColor(QColor("#dddddd"));
+  return g;
+}
 }  // namespace
 
 HeatmapChart::HeatmapChart(QWidget* parent) : ChartWidget(parent) {
@@ -35,18 +45,11 @@ HeatmapChart::HeatmapChart(QWidget* parent) : ChartWidget(parent) {
   m_map = new QCPColorMap(p->xAxis, p->yAxis);
   m_map->setInterpolate(false);
   m_map->setTightBoundary(false);
-  QCPColorGradient gradient;
-  gradient.clearColorStops();
-  for (const auto& [pos, color] : viridisStops()) gradient.setColorStopAt(pos, color);
-  gradient.setLevelCount(350);
-  gradient.setNanHandling(QCPColorGradient::nhNanColor);
-  gradient.setNanColor(QColor("#dddddd"));
-
   m_scale = new QCPColorScale(p);
   p->plotLayout()->addElement(0, 1, m_scale);
   m_scale->setType(QCPAxis::atRight);
   m_map->setColorScale(m_scale);
-  m_scale->setGradient(gradient);  // after setColorScale: the scale pushes its gradient to the map
+  m_scale->setGradient(gradient(viridisStops()));  // after setColorScale: pushed to the map
   m_scale->setBarWidth(14);
   auto* margins = new QCPMarginGroup(p);
   rect->setMarginGroup(QCP::msBottom | QCP::msTop, margins);
@@ -167,6 +170,18 @@ void HeatmapChart::applyValueRange() {
       lo = m_log ? lo / 2.0 : lo - pad;
       hi = m_log ? hi * 2.0 : hi + pad;
     }
+  }
+  const bool diverging = !m_log && lo < 0.0 && hi > 0.0;
+  if (diverging && m_autoRange) {  // symmetric, so that zero is the white middle
+    const double m = std::max(-lo, hi);
+    lo = -m;
+    hi = m;
+  }
+  if (diverging != m_diverging) {
+    m_diverging = diverging;
+    m_scale->setGradient(gradient(diverging ? divergingStops() : viridisStops()));
+    // The outline must stand out on the scale's middle: white on viridis, black on white.
+    m_selection->setPen(QPen(diverging ? Qt::black : Qt::white, 2.5));
   }
   m_map->setDataRange(QCPRange(lo, hi));
 }

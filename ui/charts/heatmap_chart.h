@@ -1,6 +1,8 @@
 // A rows x columns heatmap (layer x module in the sensitivity view): QCPColorMap without
-// interpolation on a viridis scale with a colour-scale legend, exact values in tooltips, missing
-// cells in light grey, and a signal when a cell is clicked.
+// interpolation with a colour-scale legend — viridis for values of one sign, a diverging
+// blue-white-red scale centred on zero when the values have both signs (a ΔPPL that is noise
+// around zero must not look like a strong effect) —, exact values in tooltips, missing cells in
+// light grey, and a signal when a cell is clicked.
 #pragma once
 
 #include <QPointF>
@@ -44,6 +46,9 @@ class HeatmapChart : public ChartWidget {
   QPair<double, double> dataRange() const;
   /// The colour scale in use.
   QPair<double, double> valueRange() const;
+  /// True when the diverging scale is in use: the range in use has lower < 0 < upper (linear
+  /// scale only). In auto range it is then symmetric, [-m, m] with m the largest |value|.
+  bool isDiverging() const { return m_diverging; }
 
   int rowCount() const { return m_rows.size(); }
   int columnCount() const { return m_columns.size(); }
@@ -85,6 +90,7 @@ class HeatmapChart : public ChartWidget {
   QString m_valueLabel;
   bool m_autoRange = true;
   bool m_log = false;
+  bool m_diverging = false;
   double m_lower = 0.0;
   double m_upper = 1.0;
   int m_selectedRow = -1;

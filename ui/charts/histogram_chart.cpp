@@ -13,7 +13,6 @@ namespace slmq::ui {
 
 HistogramChart::HistogramChart(QWidget* parent) : ChartWidget(parent) {
   plot()->legend->setVisible(true);
-  plot()->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignRight);
   setAxisTitles(tr("value"), tr("count"));
   rebuild();
 }

@@ -16,6 +16,16 @@ QVector<QPair<double, QColor>> viridisStops() {
   return stops;
 }
 
+QVector<QPair<double, QColor>> divergingStops() {
+  static const std::array<const char*, 11> kHex = {"#053061", "#2166ac", "#4393c3", "#92c5de",
+                                                   "#d1e5f0", "#f7f7f7", "#fddbc7", "#f4a582",
+                                                   "#d6604d", "#b2182b", "#67001f"};
+  QVector<QPair<double, QColor>> stops;
+  for (std::size_t i = 0; i < kHex.size(); ++i)
+    stops.append({static_cast<double>(i) / (kHex.size() - 1), QColor(kHex[i])});
+  return stops;
+}
+
 QColor seriesColor(int index) {
   // Okabe-Ito: blue, vermillion, bluish green, orange, reddish purple, sky blue, yellow.
   static const std::array<const char*, 7> kHex = {"#0072b2", "#d55e00", "#009e73", "#e69f00",

@@ -19,7 +19,6 @@ const QCPScatterStyle::ScatterShape kShapes[] = {
 
 ScatterChart::ScatterChart(QWidget* parent) : ChartWidget(parent) {
   plot()->legend->setVisible(true);
-  plot()->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignBottom | Qt::AlignRight);
   rebuild();
 }
 
