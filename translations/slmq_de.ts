@@ -69,6 +69,22 @@
         <translation>acc_norm</translation>
     </message>
     <message>
+        <source>&amp;Perplexity:</source>
+        <translation>&amp;Perplexity:</translation>
+    </message>
+    <message>
+        <source>Change against the FP reference shows differences of a few percent that bars of absolute perplexity hide</source>
+        <translation>Die Änderung gegenüber der FP-Referenz zeigt Unterschiede von wenigen Prozent, die Balken der absoluten Perplexity verbergen</translation>
+    </message>
+    <message>
+        <source>change vs FP (%)</source>
+        <translation>Änderung gegenüber FP (%)</translation>
+    </message>
+    <message>
+        <source>absolute</source>
+        <translation>absolut</translation>
+    </message>
+    <message>
         <source>&amp;Efficiency:</source>
         <translation>&amp;Effizienz:</translation>
     </message>
@@ -123,6 +139,10 @@
     <message>
         <source>accuracy</source>
         <translation>Genauigkeit</translation>
+    </message>
+    <message>
+        <source>Δ perplexity vs FP (%)</source>
+        <translation>Δ Perplexity gegenüber FP (%)</translation>
     </message>
     <message>
         <source>perplexity (lower is better)</source>

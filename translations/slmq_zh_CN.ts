@@ -69,6 +69,22 @@
         <translation>acc_norm</translation>
     </message>
     <message>
+        <source>&amp;Perplexity:</source>
+        <translation>困惑度(&amp;P)：</translation>
+    </message>
+    <message>
+        <source>Change against the FP reference shows differences of a few percent that bars of absolute perplexity hide</source>
+        <translation>相对 FP 参考的变化能显示绝对困惑度柱状图所掩盖的几个百分点的差异</translation>
+    </message>
+    <message>
+        <source>change vs FP (%)</source>
+        <translation>相对 FP 的变化（%）</translation>
+    </message>
+    <message>
+        <source>absolute</source>
+        <translation>绝对值</translation>
+    </message>
+    <message>
         <source>&amp;Efficiency:</source>
         <translation>效率(&amp;E)：</translation>
     </message>
@@ -123,6 +139,10 @@
     <message>
         <source>accuracy</source>
         <translation>准确率</translation>
+    </message>
+    <message>
+        <source>Δ perplexity vs FP (%)</source>
+        <translation>困惑度相对 FP 的变化（%）</translation>
     </message>
     <message>
         <source>perplexity (lower is better)</source>

@@ -7,6 +7,7 @@
 // quantized). Asserts that the charts hold exactly what the store holds, checks a few of those
 // numbers against plain Eigen (element counts, absmax), and saves a screenshot of each view
 // inside the main window.
+#include <QComboBox>
 #include <QTabWidget>
 #include <QTemporaryDir>
 #include <QtTest>
@@ -194,6 +195,13 @@ void ViewsModelTest::sensitivityView() {
     QCOMPARE(heat->value(unit.first, unit.second), d);
     QCOMPARE(map->data()->cell(unit.second, unit.first), d);
   }
+  // ΔPPL of single units is noise of both signs at this budget: the colour scale is then the
+  // diverging one, symmetric about zero (white = no change), so noise does not read as damage.
+  double lo = 0, hi = 0;
+  for (const auto& [unit, d] : m_filled.dpplW4) lo = std::min(lo, d), hi = std::max(hi, d);
+  QCOMPARE(heat->isDiverging(), lo < 0 && hi > 0);
+  if (heat->isDiverging())
+    QCOMPARE(heat->valueRange(), qMakePair(-std::max(-lo, hi), std::max(-lo, hi)));
   QCOMPARE(heat->plot()->yAxis->range().upper, 7.5);
   QCOMPARE(heat->plot()->xAxis->range().upper, 6.5);
   // Drill-down of block 2's down_proj: its ΔPPL at W4 and W3, and its weight histograms.
@@ -254,6 +262,26 @@ void ViewsModelTest::comparisonView() {
     return std::numeric_limits<double>::quiet_NaN();
   };
   const int w8 = p->seriesName(0).contains("W8") ? 0 : 1;
+  // By default (an FP reference is selected) the bars are the change against FP in percent,
+  // 100·(ppl / ppl_FP − 1) of the stored perplexities, and the reference line is at 0.
+  QVERIFY(view->perplexityRelative());
+  for (int g = 0; g < 2; ++g) {
+    const double fp = stored(m_filled.fp, p->groups()[g]);
+    QCOMPARE(p->value(w8, g), 100.0 * (stored(m_filled.w8, p->groups()[g]) / fp - 1.0));
+    QCOMPARE(p->value(1 - w8, g), 100.0 * (stored(m_filled.w4, p->groups()[g]) / fp - 1.0));
+    QCOMPARE(p->referenceValues()[g], 0.0);
+  }
+  // The y range holds every bar and the zero line (a change can be negative).
+  const QCPRange yRange = p->plot()->yAxis->range();
+  for (int g = 0; g < 2; ++g)
+    for (int s = 0; s < 2; ++s) QVERIFY(yRange.contains(p->value(s, g)));
+  QVERIFY(yRange.contains(0.0));
+  QTest::qWait(50);
+  test::saveScreenshot(m_window.get(), "view_comparison");
+  auto* mode = view->findChild<QComboBox*>("comparisonPerplexityMode");
+  QVERIFY(mode);
+  mode->setCurrentIndex(mode->findData(QStringLiteral("absolute")));
+  QVERIFY(!view->perplexityRelative());
   for (int g = 0; g < 2; ++g) {
     QCOMPARE(p->value(w8, g), stored(m_filled.w8, p->groups()[g]));
     QCOMPARE(p->value(1 - w8, g), stored(m_filled.w4, p->groups()[g]));
@@ -267,7 +295,7 @@ void ViewsModelTest::comparisonView() {
   ui::ScatterChart* s = view->scatterChart();
   QVERIFY(s->seriesCount() >= 1);
   QTest::qWait(50);
-  test::saveScreenshot(m_window.get(), "view_comparison");
+  test::saveScreenshot(m_window.get(), "view_comparison_absolute");
 }
 
 QTEST_MAIN(ViewsModelTest)

@@ -47,6 +47,11 @@ ComparisonView::ComparisonView(StoreAdapter* store, QWidget* parent)
   m_accMetric = addSelector("comparisonAccuracyMetric", tr("&Accuracy:"));
   m_accMetric->addItem(tr("acc"), QStringLiteral("acc"));
   m_accMetric->addItem(tr("acc_norm"), QStringLiteral("acc_norm"));
+  m_pplMode = addSelector("comparisonPerplexityMode", tr("&Perplexity:"),
+                          tr("Change against the FP reference shows differences of a few percent "
+                             "that bars of absolute perplexity hide"));
+  m_pplMode->addItem(tr("change vs FP (%)"), QStringLiteral("relative"));
+  m_pplMode->addItem(tr("absolute"), QStringLiteral("absolute"));
   m_effMetric = addSelector("comparisonEfficiencyMetric", tr("&Efficiency:"));
   m_scatterX = addSelector("comparisonScatterX", tr("Scatter &x:"));
   m_scatterY = addSelector("comparisonScatterY", tr("&y:"));
@@ -90,7 +95,7 @@ ComparisonView::ComparisonView(StoreAdapter* store, QWidget* parent)
   split->setStretchFactor(1, 1);
   viewLayout()->addWidget(split, 1);
 
-  for (QComboBox* c : {m_accMetric, m_effMetric, m_scatterX, m_scatterY})
+  for (QComboBox* c : {m_accMetric, m_pplMode, m_effMetric, m_scatterX, m_scatterY})
     connect(c, &QComboBox::currentIndexChanged, this, &ComparisonView::updateCharts);
   followStoreAndReload();
 }
@@ -151,8 +156,12 @@ void ComparisonView::reload() {
   updateCharts();
 }
 
+bool ComparisonView::perplexityRelative() const {
+  return m_ref && m_pplMode->currentData().toString() == QLatin1String("relative");
+}
+
 void ComparisonView::fillBars(GroupedBarChart* chart, const std::string& name, const QString& title,
-                              bool withErrors) {
+                              bool withErrors, bool relative) {
   std::set<std::string> datasets;
   for (const RunData& d : m_runs)
     for (const auto& [k, m] : d.metrics)
@@ -161,32 +170,41 @@ void ComparisonView::fillBars(GroupedBarChart* chart, const std::string& name, c
   for (const std::string& ds : datasets)
     groups << (ds.empty() ? QString::fromStdString(name) : QString::fromStdString(ds));
   chart->setGroups(groups);
-  chart->setValueTitle(title, true);
+  chart->setValueTitle(title, !relative);  // a change can be negative: no zero baseline forced
   if (groups.isEmpty()) return;
+  // The reference's value of each dataset (NaN where it has none).
+  QVector<double> ref;
+  for (const std::string& ds : datasets) {
+    double r = kNaN;
+    if (m_ref)
+      if (const auto it = m_ref->metrics.find({name, ds}); it != m_ref->metrics.end())
+        r = it->second.value;
+    ref << r;
+  }
   for (const RunData& d : m_runs) {
     QVector<double> values, errors;
     for (const std::string& ds : datasets) {
       const auto it = d.metrics.find({name, ds});
-      values << (it != d.metrics.end() ? it->second.value : kNaN);
+      const double v = it != d.metrics.end() ? it->second.value : kNaN;
+      // Relative: 100·(v / reference − 1), NaN without a reference value.
+      values << (relative ? 100.0 * (v / ref[values.size()] - 1.0) : v);
       errors << (it != d.metrics.end() && it->second.stderr_value ? *it->second.stderr_value
                                                                   : kNaN);
     }
     chart->addSeries(QString::fromStdString(d.run.name), values,
                      withErrors ? errors : QVector<double>{});
   }
-  if (m_ref) {
-    QVector<double> ref;
-    for (const std::string& ds : datasets) {
-      const auto it = m_ref->metrics.find({name, ds});
-      ref << (it != m_ref->metrics.end() ? it->second.value : kNaN);
-    }
-    chart->setReference(QString::fromStdString(m_ref->run.name), ref);
-  }
+  if (m_ref)
+    chart->setReference(QString::fromStdString(m_ref->run.name),
+                        relative ? QVector<double>(ref.size(), 0.0) : ref);
 }
 
 void ComparisonView::updateCharts() {
   fillBars(m_accuracy, m_accMetric->currentData().toString().toStdString(), tr("accuracy"), true);
-  fillBars(m_perplexity, "ppl", tr("perplexity (lower is better)"), false);
+  if (perplexityRelative())
+    fillBars(m_perplexity, "ppl", tr("Δ perplexity vs FP (%)"), false, true);
+  else
+    fillBars(m_perplexity, "ppl", tr("perplexity (lower is better)"), false);
   const std::string eff = m_effMetric->currentData().toString().toStdString();
   fillBars(m_efficiency, eff, QString::fromStdString(eff), true);
   // Scores: every slmq_* metric as a group; the FP model scores 100 by definition.

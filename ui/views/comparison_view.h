@@ -34,6 +34,9 @@ class ComparisonView : public RunSelectionView {
   GroupedBarChart* scoreChart() const { return m_scores; }
   ScatterChart* scatterChart() const { return m_scatter; }
   MetricsTableModel* metricsModel() const { return m_table; }
+  /// True when the perplexity chart shows the change against the FP reference in percent (the
+  /// default when there is a reference) rather than absolute perplexity.
+  bool perplexityRelative() const;
   /// The FP run drawn as reference, if any.
   std::optional<qint64> referenceRun() const { return m_reference; }
 
@@ -47,13 +50,16 @@ class ComparisonView : public RunSelectionView {
     std::map<MetricKey, core::MetricRecord> metrics;
   };
   void updateCharts();
+  /// Bars of metric `name` per dataset, one series per compared run; `relative` draws
+  /// 100·(value / FP value − 1) with the FP line at 0.
   void fillBars(GroupedBarChart* chart, const std::string& name, const QString& title,
-                bool withErrors);
+                bool withErrors, bool relative = false);
 
   std::optional<qint64> m_reference;
   std::vector<RunData> m_runs;  // compared runs (without the reference)
   std::optional<RunData> m_ref;
   QComboBox* m_accMetric;
+  QComboBox* m_pplMode;
   QComboBox* m_effMetric;
   QComboBox* m_scatterX;
   QComboBox* m_scatterY;
