@@ -1,6 +1,7 @@
 // Packed kernels vs the float32 GEMM on the linear shapes of smol-ref (hidden 288, FFN 768) and
-// SmolLM-135M (576, 1536): prefill (512 tokens) and decode (1 token). Reports tokens/s as
-// items_per_second. Arguments: {M, K, N}. Run e.g.
+// SmolLM-135M (576, 1536): prefill (512 tokens) and decode (1 token), plus W4A16 at 2..16 tokens
+// (fused kernel vs dequantize + GEMM). Reports tokens/s as items_per_second. Arguments: {M, K, N}.
+// Run e.g.
 //   build/tests/bench/kernels_bench --benchmark_filter='smol' --benchmark_repetitions=3
 // Threads follow SLMQ_THREADS / computeThreads() (2 by default on the dev machine).
 #include <benchmark/benchmark.h>
@@ -66,6 +67,9 @@ void BM_W4A8(benchmark::State& st) {
 void BM_W4A16(benchmark::State& st) {
   runPacked(st, weightQuant(4, 128, false), actQuant(16), KernelIsa::Avx2);
 }
+void BM_W4A16_avx512(benchmark::State& st) {
+  runPacked(st, weightQuant(4, 128, false), actQuant(16), KernelIsa::Avx512Vnni);
+}
 void BM_W4A16_portable(benchmark::State& st) {
   runPacked(st, weightQuant(4, 128, false), actQuant(16), KernelIsa::Portable);
 }
@@ -80,6 +84,16 @@ void shapes(benchmark::internal::Benchmark* b) {
   b->UseRealTime();
 }
 
+// Small token counts of the fused float-activation kernel (below
+// PackedLinear::kFloatGemmMinTokens) and the first count of the dequantize + GEMM path.
+void smallM(benchmark::internal::Benchmark* b) {
+  for (int M : {2, 4, 15, 16}) {
+    b->Args({M, 288, 768});   // smol-ref gate/up
+    b->Args({M, 576, 1536});  // SmolLM-135M gate/up
+  }
+  b->UseRealTime();
+}
+
 }  // namespace
 
 BENCHMARK(BM_Fp32)->Apply(shapes);
@@ -89,5 +103,8 @@ BENCHMARK(BM_W8A8_vnni)->Apply(shapes);
 BENCHMARK(BM_W4A8_vnni)->Apply(shapes);
 BENCHMARK(BM_W4A8)->Apply(shapes);
 BENCHMARK(BM_W4A16)->Apply(shapes);
+BENCHMARK(BM_W4A16_avx512)->Apply(shapes);
 BENCHMARK(BM_W4A16_portable)->Apply(shapes);
+BENCHMARK(BM_W4A16)->Name("BM_W4A16_smallM")->Apply(smallM);
+BENCHMARK(BM_W4A16_avx512)->Name("BM_W4A16_avx512_smallM")->Apply(smallM);
 BENCHMARK_MAIN();

@@ -1,6 +1,6 @@
-// Run-time selection of the instruction set the packed low-bit kernels use: AVX2 (+FMA) where the
-// CPU has it, else the portable C++ path. Both compute the same integer sums (tests hold them
-// together); the choice can be forced for comparisons.
+// Run-time selection of the instruction set the packed low-bit kernels use: AVX-512 (VNNI) or
+// AVX2 (+FMA) where the CPU has it, else the portable C++ path. All compute the reference's sums
+// (tests hold them together); the choice can be forced for comparisons.
 #pragma once
 
 namespace slmq::core {
@@ -10,7 +10,8 @@ enum class KernelIsa {
   Portable,    ///< plain C++ (the compiler may still vectorise it)
   Avx2,        ///< AVX2 + FMA intrinsics (_mm256_madd_epi16 integer dot products)
   Avx512Vnni,  ///< AVX2 path, but int8 activations use AVX-512 VNNI's _mm256_dpbusd_epi32
-               ///< (AVX512VL; Intel since Ice Lake, AMD since Zen 4)
+               ///< (AVX512VL; Intel since Ice Lake, AMD since Zen 4) and int4 weights × float
+               ///< activations use 512-bit AVX-512 F kernels
 };
 
 /// "portable" / "avx2" / "avx512vnni".

@@ -1,5 +1,11 @@
 // PackedLinear: packing of quantized codes, per-token activation quantization, dispatch between
 // the AVX2 and portable kernels, and the portable (reference-shaped) kernels themselves.
+// GCC 12 reports the _mm512_undefined_*() operands inside its AVX-512 intrinsics (here: Eigen's
+// GEMM under -march=native) as uninitialised (GCC bug 105593, fixed in 13).
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic ignored "-Wuninitialized"
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#endif
 #include "core/quant/kernels/packed_linear.h"
 
 #include <omp.h>
@@ -133,9 +139,15 @@ std::size_t PackedLinear::storageBytes() const {
 }
 
 std::string PackedLinear::describe() const {
-  std::string s =
-      (m_view.int4 ? "int4" : "int8") + std::string(" (") + std::to_string(m_bits) + "-bit codes) ";
-  s += m_view.ng == 1 ? std::string("per-channel") : "g" + std::to_string(m_view.G);
+  std::string s = m_view.int4 ? "int4 (" : "int8 (";
+  s += std::to_string(m_bits);
+  s += "-bit codes) ";
+  if (m_view.ng == 1) {
+    s += "per-channel";
+  } else {
+    s += 'g';
+    s += std::to_string(m_view.G);
+  }
   s += m_sym ? " sym" : " asym";
   if (m_act.enabled())
     s += " x int8 per-token (" + std::to_string(m_act.bits) + "-bit codes)";
@@ -247,18 +259,25 @@ void PackedLinear::apply(const MatrixRM& x, MatrixRM& y, KernelIsa isa) const {
   if (M == 0) return;
   if (!m_act.enabled()) {
     if (M >= kFloatGemmMinTokens) {
-      applyFloatGemm(x, y, threads);
+      applyFloatGemm(x, y, threads, isa);
       return;
     }
-    // Small M (decode): copy x into the padded layout and run the fused kernel.
-    thread_local std::vector<float> xpad;
-    xpad.assign(std::size_t(M) * m_view.kpad, 0.f);
-    for (int i = 0; i < M; ++i)
-      for (int g = 0; g < m_view.ng; ++g)
-        std::copy_n(&x(i, g * m_view.G), m_view.groupLen(g),
-                    &xpad[std::size_t(i) * m_view.kpad + std::size_t(g) * m_view.gpad]);
-    const FloatActView xv{M, xpad.data()};
-    if (isa != KernelIsa::Portable)
+    // Small M (decode): x in the padded layout (a copy unless no group needs padding), then the
+    // fused kernel.
+    const float* xp = x.data();
+    if (m_view.kpad != m_view.K) {
+      thread_local std::vector<float> xpad;
+      xpad.assign(std::size_t(M) * m_view.kpad, 0.f);
+      for (int i = 0; i < M; ++i)
+        for (int g = 0; g < m_view.ng; ++g)
+          std::copy_n(&x(i, g * m_view.G), m_view.groupLen(g),
+                      &xpad[std::size_t(i) * m_view.kpad + std::size_t(g) * m_view.gpad]);
+      xp = xpad.data();
+    }
+    const FloatActView xv{M, xp};
+    if (isa == KernelIsa::Avx512Vnni)
+      kernels_detail::gemmFloatAvx512(m_view, xv, y.data(), threads);
+    else if (isa == KernelIsa::Avx2)
       kernels_detail::gemmFloatAvx2(m_view, xv, y.data(), threads);
     else
       kernels_detail::gemmFloatPortable(m_view, xv, y.data(), threads);
@@ -290,7 +309,8 @@ void PackedLinear::apply(const MatrixRM& x, MatrixRM& y, KernelIsa isa) const {
     kernels_detail::gemmIntPortable(m_view, av, y.data(), threads);
 }
 
-void PackedLinear::applyFloatGemm(const MatrixRM& x, MatrixRM& y, int threads) const {
+void PackedLinear::applyFloatGemm(const MatrixRM& x, MatrixRM& y, int threads,
+                                  KernelIsa isa) const {
   // Blocks of 64 output rows: dequantize Ŵ_block [rows, K] into per-thread scratch, then
   // y[:, block] = x [M, K] · Ŵ_blockᵀ with Eigen (single-threaded inside the parallel loop).
   constexpr int kRows = 64;
@@ -305,6 +325,14 @@ void PackedLinear::applyFloatGemm(const MatrixRM& x, MatrixRM& y, int threads) c
       wb.resize(rows, v.K);
       for (int r = 0; r < rows; ++r) {
         const int row = r0 + r;
+        if (v.int4 && isa == KernelIsa::Avx512Vnni) {
+          kernels_detail::dequantRowW4Avx512(v, row, &wb(r, 0));
+          continue;
+        }
+        if (v.int4 && isa == KernelIsa::Avx2) {
+          kernels_detail::dequantRowW4Avx2(v, row, &wb(r, 0));
+          continue;
+        }
         for (int g = 0; g < v.ng; ++g) {
           const float s = v.scale[std::size_t(row) * v.ng + g];
           const float z = float(v.zeroAt(row, g));

@@ -59,7 +59,7 @@ struct ActView {
                                        ///< for the VNNI path)
 };
 
-/// Float activations copied into the padded layout (zero padding), for the small-M A16 path.
+/// Float activations in the padded layout (zero padding), for the small-M A16 path.
 struct FloatActView {
   int M = 0;
   const float* x = nullptr;  ///< [M·kpad]
@@ -71,6 +71,12 @@ void gemmFloatPortable(const PackedView& w, const FloatActView& x, float* y, int
 void gemmIntAvx2(const PackedView& w, const ActView& a, float* y, int threads);
 void gemmFloatAvx2(const PackedView& w, const FloatActView& x, float* y, int threads);
 void gemmIntVnni(const PackedView& w, const ActView& a, float* y, int threads);
+/// Float activations on 512-bit vectors (int4 weights; int8 weights use gemmFloatAvx2).
+void gemmFloatAvx512(const PackedView& w, const FloatActView& x, float* y, int threads);
+/// Ŵ row r of int4 weights into dst[K] (unpadded), the values of QuantizedTensor::dequantize bit
+/// for bit: AVX2 resp. AVX-512 (table look-up).
+void dequantRowW4Avx2(const PackedView& w, int r, float* dst);
+void dequantRowW4Avx512(const PackedView& w, int r, float* dst);
 /// min(0, x) and max(0, x) over x[n] (AVX2).
 void rangeAvx2(const float* x, int n, float& mn, float& mx);
 /// Codes of a span x[n] with scale s (symmetric, zero 0) as quantizeValue, returns Σ codes (AVX2).
@@ -113,7 +119,7 @@ class PackedLinear : public LinearKernel {
   static constexpr int kFloatGemmMinTokens = 16;
 
  private:
-  void applyFloatGemm(const MatrixRM& x, MatrixRM& y, int threads) const;
+  void applyFloatGemm(const MatrixRM& x, MatrixRM& y, int threads, KernelIsa isa) const;
 
   kernels_detail::PackedView m_view;
   int m_bits = 8;

@@ -9,6 +9,9 @@
 // count per product once the activations are stored as int16.
 // Tiles: 4 tokens × 2 output rows (prefill) or 1 token × 4 rows (decode), parallel over blocks
 // of output rows.
+// Float path (A16, fewer than PackedLinear::kFloatGemmMinTokens tokens): int4 weights by tileW4
+// (int->float per nibble, the zero point subtracted exactly, the scale once per group), int8
+// weights dequantized per element (tileFloat). dequantRowW4 feeds the dequantize + GEMM path.
 #include <immintrin.h>
 #include <omp.h>
 
@@ -126,6 +129,121 @@ SLMQ_TARGET_AVX2 void tileFloat(const PackedView& v, const FloatActView& x, int 
   for (int i = 0; i < MR; ++i) y[std::size_t(i0 + i) * v.N + j] = hsum(acc[i]);
 }
 
+// Tile of MR tokens × NR rows of int4 weights with float activations:
+//   y_ij = Σ_g s_jg · Σ_{k∈g} (u_jk − z_jg)·x_ik
+// with u the stored nibble (code + 8) and z the stored zero (zero + 8); u − z is exact in float.
+// Per 32 weights of a row: two 8-byte loads widened to int32 lanes (vpmovzxbd), low nibbles by a
+// mask and high nibbles by a shift (byte b holds elements b and b + 16), four int->float
+// conversions, four subtractions of z and four FMAs per token into a group accumulator; s_jg
+// multiplies the group's accumulator once. (The zero point is not folded out as Σ u·x − z·Σ x:
+// that loses digits to cancellation where codes sit at the zero point.)
+template <int MR, int NR>
+SLMQ_TARGET_AVX2 void tileW4(const PackedView& v, const FloatActView& x, int i0, int j0, float* y) {
+  __m256 facc[MR][NR];
+  for (int i = 0; i < MR; ++i)
+    for (int j = 0; j < NR; ++j) facc[i][j] = _mm256_setzero_ps();
+  const float* xr[MR];
+  for (int i = 0; i < MR; ++i) xr[i] = x.x + std::size_t(i0 + i) * v.kpad;
+  const std::uint8_t* wr[NR];
+  for (int j = 0; j < NR; ++j) wr[j] = v.w4 + std::size_t(j0 + j) * (v.kpad / 2);
+  const __m256i mask = _mm256_set1_epi32(0x0F);
+  for (int g = 0; g < v.ng; ++g) {
+    const int off = g * v.gpad, end = off + v.groupPad(g);
+    __m256 gacc[MR][NR], vz[NR];
+    for (int j = 0; j < NR; ++j) {
+      vz[j] = _mm256_set1_ps(float(v.zeroAt(j0 + j, g)));
+      for (int i = 0; i < MR; ++i) gacc[i][j] = _mm256_setzero_ps();
+    }
+    for (int k = off; k < end; k += 32) {
+      for (int j = 0; j < NR; ++j) {
+        // bytes 0..7 -> elements 0..7 (low) and 16..23 (high); bytes 8..15 -> 8..15, 24..31
+        const __m256i d0 =
+            _mm256_cvtepu8_epi32(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(wr[j] + k / 2)));
+        const __m256i d1 = _mm256_cvtepu8_epi32(
+            _mm_loadl_epi64(reinterpret_cast<const __m128i*>(wr[j] + k / 2 + 8)));
+        const __m256 w0 = _mm256_sub_ps(_mm256_cvtepi32_ps(_mm256_and_si256(d0, mask)), vz[j]);
+        const __m256 w1 = _mm256_sub_ps(_mm256_cvtepi32_ps(_mm256_and_si256(d1, mask)), vz[j]);
+        const __m256 w2 = _mm256_sub_ps(_mm256_cvtepi32_ps(_mm256_srli_epi32(d0, 4)), vz[j]);
+        const __m256 w3 = _mm256_sub_ps(_mm256_cvtepi32_ps(_mm256_srli_epi32(d1, 4)), vz[j]);
+        for (int i = 0; i < MR; ++i) {
+          const float* xk = xr[i] + k;
+          __m256 a = _mm256_fmadd_ps(w0, _mm256_loadu_ps(xk), gacc[i][j]);
+          a = _mm256_fmadd_ps(w1, _mm256_loadu_ps(xk + 8), a);
+          a = _mm256_fmadd_ps(w2, _mm256_loadu_ps(xk + 16), a);
+          gacc[i][j] = _mm256_fmadd_ps(w3, _mm256_loadu_ps(xk + 24), a);
+        }
+      }
+    }
+    for (int j = 0; j < NR; ++j) {
+      const __m256 vs = _mm256_set1_ps(v.scale[std::size_t(j0 + j) * v.ng + g]);
+      for (int i = 0; i < MR; ++i) facc[i][j] = _mm256_fmadd_ps(gacc[i][j], vs, facc[i][j]);
+    }
+  }
+  for (int i = 0; i < MR; ++i)
+    for (int j = 0; j < NR; ++j) y[std::size_t(i0 + i) * v.N + j0 + j] = hsum(facc[i][j]);
+}
+
+// Rows jb..je for tokens i0..i0+MR: tiles of NR rows, then single rows.
+template <int MR, int NR>
+SLMQ_TARGET_AVX2 void rowsW4(const PackedView& v, const FloatActView& x, int i0, int jb, int je,
+                             float* y) {
+  int j = jb;
+  for (; j + NR <= je; j += NR) tileW4<MR, NR>(v, x, i0, j, y);
+  for (; j < je; ++j) tileW4<MR, 1>(v, x, i0, j, y);
+}
+
+SLMQ_TARGET_AVX2 void gemmFloatW4(const PackedView& v, const FloatActView& x, float* y,
+                                  int threads) {
+  const int rb = rowBlock(v.N, threads);
+  const int blocks = (v.N + rb - 1) / rb;
+#pragma omp parallel for num_threads(threads) schedule(static)
+  for (int b = 0; b < blocks; ++b) {
+    const int jb = b * rb, je = std::min(v.N, jb + rb);
+    int i = 0;
+    for (; i + 4 <= x.M; i += 4) rowsW4<4, 1>(v, x, i, jb, je, y);
+    switch (x.M - i) {
+      case 3:
+        rowsW4<3, 1>(v, x, i, jb, je, y);
+        break;
+      case 2:
+        rowsW4<2, 2>(v, x, i, jb, je, y);
+        break;
+      case 1:
+        rowsW4<1, 4>(v, x, i, jb, je, y);
+        break;
+      default:
+        break;
+    }
+  }
+}
+
+// Ŵ row r (int4) into dst[K]: s · (u − z) per element, as QuantizedTensor::dequantize.
+SLMQ_TARGET_AVX2 void dequantRowW4(const PackedView& v, int r, float* dst) {
+  const std::uint8_t* wr = v.w4 + std::size_t(r) * (v.kpad / 2);
+  const __m256i mask = _mm256_set1_epi32(0x0F);
+  for (int g = 0; g < v.ng; ++g) {
+    const __m256 vs = _mm256_set1_ps(v.scale[std::size_t(r) * v.ng + g]);
+    const __m256 vz = _mm256_set1_ps(float(v.zeroAt(r, g)));
+    const int len = v.groupLen(g);
+    float* out = dst + std::size_t(g) * v.G;
+    const std::uint8_t* src = wr + std::size_t(g) * (v.gpad / 2);
+    for (int k = 0; k < len; k += 32) {
+      const __m256i d0 =
+          _mm256_cvtepu8_epi32(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(src + k / 2)));
+      const __m256i d1 =
+          _mm256_cvtepu8_epi32(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(src + k / 2 + 8)));
+      const __m256i q[4] = {_mm256_and_si256(d0, mask), _mm256_and_si256(d1, mask),
+                            _mm256_srli_epi32(d0, 4), _mm256_srli_epi32(d1, 4)};
+      alignas(32) float buf[32];
+      float* chunk = len - k >= 32 ? out + k : buf;  // a group's last chunk may be partial
+      for (int t = 0; t < 4; ++t)
+        _mm256_storeu_ps(chunk + 8 * t,
+                         _mm256_mul_ps(vs, _mm256_sub_ps(_mm256_cvtepi32_ps(q[t]), vz)));
+      if (chunk == buf) std::copy_n(buf, len - k, out + k);
+    }
+  }
+}
+
 template <bool INT4>
 SLMQ_TARGET_AVX2 void gemmInt(const PackedView& v, const ActView& a, float* y, int threads) {
   const int rb = rowBlock(v.N, threads);
@@ -238,9 +356,13 @@ void gemmIntAvx2(const PackedView& v, const ActView& a, float* y, int threads) {
     gemmInt<false>(v, a, y, threads);
 }
 
+void dequantRowW4Avx2(const PackedView& v, int r, float* dst) {
+  dequantRowW4(v, r, dst);
+}
+
 void gemmFloatAvx2(const PackedView& v, const FloatActView& x, float* y, int threads) {
   if (v.int4)
-    gemmFloat<true>(v, x, y, threads);
+    gemmFloatW4(v, x, y, threads);
   else
     gemmFloat<false>(v, x, y, threads);
 }
@@ -253,6 +375,7 @@ void gemmIntAvx2(const PackedView& v, const ActView& a, float* y, int threads) {
 void gemmFloatAvx2(const PackedView& v, const FloatActView& x, float* y, int threads) {
   gemmFloatPortable(v, x, y, threads);
 }
+void dequantRowW4Avx2(const PackedView&, int, float*) {}
 
 #endif
 

@@ -17,6 +17,9 @@
 
 /// AVX2 + FMA (Haswell and later): the AVX2 kernels and every helper below.
 #define SLMQ_TARGET_AVX2 __attribute__((target("avx2,fma")))
+/// AVX-512 F on 512-bit vectors (implied by KernelIsa::Avx512Vnni): the float-activation int4
+/// kernel of packed_linear_avx512.cpp.
+#define SLMQ_TARGET_AVX512 __attribute__((target("avx2,fma,avx512f")))
 /// AVX-512 VL/BW + VNNI on 256-bit vectors (Ice Lake, Zen 4 and later): the VNNI kernels.
 #define SLMQ_TARGET_AVX512_VNNI \
   __attribute__((target("avx2,fma,avx512f,avx512vl,avx512bw,avx512vnni")))

@@ -102,7 +102,9 @@ void checkModel(const std::string& name) {
     const double theirs = slmq::test::fixturePpl(fx, "wikitext2_test", s.fixture, kChunks);
     std::printf("%s %-30s ppl packed %.4f transformers %.4f (%+.4f%%)\n", name.c_str(), s.fixture,
                 ours, theirs, 100 * (ours / theirs - 1));
-    if (s.pplTol > 0) EXPECT_NEAR(ours / theirs, 1.0, s.pplTol);
+    if (s.pplTol > 0) {
+      EXPECT_NEAR(ours / theirs, 1.0, s.pplTol);
+    }
 
     const std::size_t bytes = modelStorageBytes(packed.weights());
     if (std::string(s.fixture).rfind("w8a8", 0) == 0) w8Bytes = bytes;

@@ -1,7 +1,8 @@
 // Packed low-bit kernels against the fake-quant reference: y = fakeQuantAct(x) · Ŵᵀ with Ŵ the
 // reference quantizer's dequantized weights, computed here in double. Both the AVX2 and the
 // portable path, prefill-sized and decode-sized token counts, odd shapes (hidden 288 with a
-// shorter last group, 172 needing padding, odd row counts), clipped activations.
+// shorter last group, 172 needing padding, odd row counts), clipped activations; the int4 ×
+// float kernels at every group shape and small token count, and near-zero groups.
 #include "core/quant/kernels/packed_linear.h"
 
 #include <gtest/gtest.h>
@@ -78,6 +79,51 @@ TEST(PackedKernels, MatchFakeQuantReference) {
         for (KernelIsa isa : isas()) expectMatchesReference(kernel, x, w, c, isa);
       }
     }
+}
+
+// The fused float-activation kernels (below PackedLinear::kFloatGemmMinTokens) tile 1..4 tokens ×
+// 1, 2 or 4 rows and walk groups in 32-element chunks: group sizes that are not a multiple of 32
+// (48, 96 padded inside every group), a shorter last group (300 = 2·128 + 44), one group per row,
+// 2- and 3-bit codes in nibbles, row counts leaving tails (37), every token count up to 5, 15,
+// and 17 (the dequantize + GEMM path). Activations with a large common offset, so that Σ x per
+// group is far from zero.
+TEST(PackedKernels, FloatActivationsInt4AtEveryGroupShapeAndTokenCount) {
+  const std::vector<std::pair<Case, int>> cases = {
+      {{"W4A16 g48 asym", weightQuant(4, 48, false), actQuant(16)}, 288},
+      {{"W4A16 g96 sym", weightQuant(4, 96, true), actQuant(16)}, 288},
+      {{"W4A16 g128 asym, last group 44", weightQuant(4, 128, false), actQuant(16)}, 300},
+      {{"W4A16 per-channel asym", weightQuant(4, 0, false), actQuant(16)}, 200},
+      {{"W3A16 g64 asym", weightQuant(3, 64, false), actQuant(16)}, 160},
+      {{"W2A16 g32 sym", weightQuant(2, 32, true), actQuant(16)}, 96},
+  };
+  const int N = 37;
+  for (const auto& [c, K] : cases) {
+    const MatrixRM w = randomMatrix(N, K, 7 + K, 0) * 0.05f;
+    const PackedLinear kernel(quantizeWeight(w, c.w), c.a);
+    for (int M : {1, 2, 3, 4, 5, 15, 17}) {
+      const MatrixRM x = (randomMatrix(M, K, 200 + M, 13).array() + 3.f).matrix();
+      for (KernelIsa isa : isas()) expectMatchesReference(kernel, x, w, c, isa);
+    }
+  }
+}
+
+// Groups whose codes nearly all equal the zero point (tiny weights beside one large one per
+// group: Ŵ is 0 there) under activations with a large offset. The reference's error bound
+// Σ|x̂·Ŵ| is then small, and a kernel that computed Σ code·x − zero·Σ x in float would lose
+// digits to cancellation far beyond it; the kernels subtract the zero point exactly.
+TEST(PackedKernels, FloatActivationsNearZeroGroupsStayWithinRounding) {
+  const int K = 256, N = 9;
+  MatrixRM w = randomMatrix(N, K, 21) * 1e-4f;
+  for (int r = 0; r < N; ++r)
+    for (int g = 0; g < K / 64; ++g) w(r, g * 64 + (r * 7 + g * 5) % 64) = 1.f;
+  for (const Case& c : {Case{"W4A16 g64 asym", weightQuant(4, 64, false), actQuant(16)},
+                        Case{"W4A16 g64 sym", weightQuant(4, 64, true), actQuant(16)}}) {
+    const PackedLinear kernel(quantizeWeight(w, c.w), c.a);
+    for (int M : {1, 2, 4}) {
+      const MatrixRM x = (randomMatrix(M, K, 300 + M).array() + 8.f).matrix();
+      for (KernelIsa isa : isas()) expectMatchesReference(kernel, x, w, c, isa);
+    }
+  }
 }
 
 TEST(PackedKernels, ActivationCodesEqualReferenceIncludingClippedMinus128) {
