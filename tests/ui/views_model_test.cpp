@@ -21,6 +21,10 @@
 #include "core/analysis/activation_stats.h"
 #include "core/analysis/sensitivity.h"
 #include "core/eval/perplexity.h"
+#include "core/eval/tasks/task_eval.h"
+#include "core/eval/tasks/task_loaders.h"
+#include "core/quant/kernels/pack_model.h"
+#include "core/quant/quant_spec.h"
 #include "core/model/model.h"
 #include "core/quant/quantizer.h"
 #include "core/tokenizer/tokenizer.h"
@@ -43,6 +47,7 @@ using namespace slmq;
 namespace {
 constexpr int kSeqLen = 256;     // perplexity runs: 2 chunks per text
 constexpr int kSensSeqLen = 64;  // sensitivity scan: one short chunk per unit (2 cores)
+constexpr int kTaskLimit = 20;   // ARC-Easy items scored per run
 
 /// The first `n` tokens of an assets text.
 std::vector<int> firstTokens(const core::Model& m, const char* text, std::size_t n) {
@@ -66,6 +71,7 @@ struct Filled {
   std::map<std::pair<int, int>, double> dpplW4;  // (layer, module index) -> ΔPPL at 4 bits
   double downAbsmaxL3 = 0;                       // max |W| of block 3's down_proj (Eigen)
   long downElements = 0;                         // elements of a down_proj weight
+  std::map<std::int64_t, double> storage;        // run -> storage_bytes as stored
 };
 
 Filled fillStore(const QString& path) {
@@ -98,21 +104,36 @@ Filled fillStore(const QString& path) {
       for (int m = 0; m < core::kModuleCount; ++m)
         core::fakeQuantWeightInPlace(block.linear(static_cast<core::Module>(m)).weight, q);
   };
-  auto finish = [&](std::int64_t id) {
+  const core::Task arc = core::loadTaskByName("arc_easy");
+  core::TaskEvalOptions taskOptions;
+  taskOptions.limit = kTaskLimit;
+  // Perplexities and ARC-Easy accuracy of the model as it is, and its storage size packed by
+  // `spec` (the real int8/int4 kernels' bytes; none for FP).
+  auto finish = [&](std::int64_t id, const core::QuantSpec* spec) {
     core::RunResults res;
     res.metrics = {{"ppl", "wikitext2_test", ppl(*model, wiki), std::nullopt},
                    {"ppl", "ptb_test", ppl(*model, ptb), std::nullopt}};
+    const core::MetricValue acc =
+        core::evaluateTask(*model, arc, taskOptions).metrics.metrics.at("acc");
+    res.metrics.push_back({"acc", "arc_easy", acc.value, acc.stderr_});
+    core::ModelWeights packed = model->weights();
+    if (spec) core::packModel(packed, *spec);
+    res.metrics.push_back(
+        {"storage_bytes", "", double(core::modelStorageBytes(packed)), std::nullopt});
+    f.storage[id] = res.metrics.back().value;
     store.finishRun(id, res);
     model->weights() = original;
   };
   f.fp = create("FP smol-ref", "fp", 16, std::nullopt, R"({"model":"smol-ref"})");
-  finish(f.fp);
+  finish(f.fp, nullptr);
   f.w8 = create("RTN W8 smol-ref", "rtn", 8, f.fp, R"({"model":"smol-ref"})");
   quantizeAll({8, core::WeightGranularity::PerChannel, 128, true, 1.f});
-  finish(f.w8);
+  const core::QuantSpec w8 = core::QuantSpec::parse("w8");
+  finish(f.w8, &w8);
   f.w4 = create("RTN W4 g128 smol-ref", "rtn", 4, f.fp, R"({"model":"smol-ref"})");
   quantizeAll({4, core::WeightGranularity::PerGroup, 128, false, 1.f});
-  finish(f.w4);
+  const core::QuantSpec w4 = core::QuantSpec::parse("w4 g128 asym");
+  finish(f.w4, &w4);
 
   // Sensitivity by the core: only this unit quantized (RTN, per group of 128, asymmetric).
   f.sens = create("RTN sensitivity smol-ref", "rtn", 4, f.fp,
@@ -289,11 +310,36 @@ void ViewsModelTest::comparisonView() {
     qInfo("%s: FP %.3f, RTN W8 %.3f, RTN W4 g128 %.3f", qPrintable(p->groups()[g]),
           p->referenceValues()[g], p->value(w8, g), p->value(1 - w8, g));
   }
-  QCOMPARE(view->metricsModel()->rowCount(), 6);  // 3 runs x 2 texts
-  QVERIFY(view->accuracyChart()->isEmpty());      // no task results in this store: hidden
-  QVERIFY(view->accuracyChart()->isHidden());
+  QCOMPARE(view->metricsModel()->rowCount(), 12);  // 3 runs x (2 texts, arc_easy, size)
+  // Task accuracy: ARC-Easy acc of each run as the core scored it, FP as the reference.
+  ui::GroupedBarChart* acc = view->accuracyChart();
+  QVERIFY(!acc->isHidden());
+  QCOMPARE(acc->groups(), QStringList{"arc_easy"});
+  auto storedAcc = [&](std::int64_t run) {
+    for (const auto& m : store.metrics(run))
+      if (m.name == "acc" && m.dataset == "arc_easy") return m.value;
+    return std::numeric_limits<double>::quiet_NaN();
+  };
+  const int w8acc = acc->seriesName(0).contains("W8") ? 0 : 1;
+  QCOMPARE(acc->value(w8acc, 0), storedAcc(m_filled.w8));
+  QCOMPARE(acc->value(1 - w8acc, 0), storedAcc(m_filled.w4));
+  QCOMPARE(acc->referenceValues()[0], storedAcc(m_filled.fp));
+  // The trade-off scatter defaults to the paper's accuracy-versus-size: x = stored size, y =
+  // ARC-Easy accuracy, one point per compared run and the FP reference.
   ui::ScatterChart* s = view->scatterChart();
   QVERIFY(s->seriesCount() >= 1);
+  QCOMPARE(view->findChild<QComboBox*>("comparisonScatterX")->currentText(),
+           QString("storage (MiB)"));
+  QCOMPARE(view->findChild<QComboBox*>("comparisonScatterY")->currentText(),
+           QString("acc (arc_easy)"));
+  // Real packed sizes: int4 < int8 < float32, and the scatter's x axis holds all three.
+  const double sFp = m_filled.storage.at(m_filled.fp), s8 = m_filled.storage.at(m_filled.w8),
+               s4 = m_filled.storage.at(m_filled.w4);
+  QVERIFY(s4 < s8 && s8 < sFp);
+  const QCPRange xr = s->plot()->xAxis->range();  // drawn in MiB
+  const double mib = 1024.0 * 1024.0;
+  QVERIFY(xr.contains(s4 / mib) && xr.contains(s8 / mib) && xr.contains(sFp / mib));
+  QVERIFY(xr.upper < 2 * sFp / mib);
   QTest::qWait(50);
   test::saveScreenshot(m_window.get(), "view_comparison_absolute");
 }

@@ -2,6 +2,7 @@
 #include "ui/charts/chart_widget.h"
 
 #include <QApplication>
+#include <algorithm>
 #include <QClipboard>
 #include <QDir>
 #include <QFile>
@@ -47,7 +48,6 @@ ChartWidget::ChartWidget(QWidget* parent) : QWidget(parent) {
   legendRow->setAutoMargins(QCP::msLeft);
   m_plot->plotLayout()->setRowSpacing(0);
   legend->setFillOrder(QCPLayoutGrid::foColumnsFirst);
-  legend->setWrap(4);
   legend->setBorderPen(Qt::NoPen);
   legend->setBrush(Qt::NoBrush);
   legend->setMargins(QMargins(4, 0, 4, 2));
@@ -73,6 +73,28 @@ ChartWidget::ChartWidget(QWidget* parent) : QWidget(parent) {
     const int width = m_plot->axisRect()->width() - 16;
     m_placeholder->setText(wrapText(m_placeholderText, m_placeholder->font(), width));
   });
+  // Before each layout: as many legend entries per row as fit the width, so a narrow chart wraps
+  // its legend onto more rows instead of clipping the last entries.
+  connect(m_plot, &QCustomPlot::beforeReplot, this, [this] { fitLegendColumns(); });
+}
+
+void ChartWidget::fitLegendColumns() {
+  QCPLegend* legend = m_plot->legend;
+  // itemCount() counts the grid's cells, empty ones included (item() is then null).
+  int n = 0, widest = 0;
+  for (int i = 0; i < legend->itemCount(); ++i)
+    if (const QCPAbstractLegendItem* item = legend->item(i)) {
+      ++n;
+      widest = std::max(widest, item->minimumOuterSizeHint().width());
+    }
+  if (n == 0) return;
+  const int spacing = legend->columnSpacing();
+  const int available = m_plot->width() - m_plot->axisRect()->margins().left() -
+                        legend->margins().left() - legend->margins().right() - 4;
+  const int columns = std::clamp((available + spacing) / std::max(1, widest + spacing), 1, n);
+  if (columns == legend->wrap()) return;
+  legend->setWrap(columns);
+  legend->setFillOrder(QCPLayoutGrid::foColumnsFirst, true);  // re-arrange the entries
 }
 
 QString ChartWidget::wrapText(const QString& text, const QFont& font, int width) {

@@ -74,6 +74,8 @@ class ChartWidget : public QWidget {
 
  private:
   void showContextMenu(const QPoint& pos);
+  /// Sets the legend's entries per row to what fits the plot's width (at least one).
+  void fitLegendColumns();
 
   QCustomPlot* m_plot = nullptr;  // child widget, owned by Qt parent
   QCPItemText* m_placeholder = nullptr;

@@ -35,9 +35,23 @@ bool isEfficiency(const std::string& n) {
   return !isTaskMetric(n) && !isScore(n) && n != "ppl";
 }
 
+bool isBytes(const std::string& n) {
+  return n.size() > 6 && n.compare(n.size() - 6, 6, "_bytes") == 0;
+}
+/// Factor from a stored metric to the unit it is drawn in: bytes as MiB, the rest unchanged.
+double unitScale(const std::string& n) {
+  return isBytes(n) ? 1.0 / (1024.0 * 1024.0) : 1.0;
+}
+/// A metric's name as drawn: "storage_bytes" -> "storage (MiB)".
+QString displayName(const std::string& n) {
+  return isBytes(n)
+             ? QStringLiteral("%1 (MiB)").arg(QString::fromStdString(n.substr(0, n.size() - 6)))
+             : QString::fromStdString(n);
+}
+
 QString keyLabel(const std::pair<std::string, std::string>& k) {
-  return k.second.empty() ? QString::fromStdString(k.first)
-                          : QStringLiteral("%1 (%2)").arg(QString::fromStdString(k.first),
+  return k.second.empty() ? displayName(k.first)
+                          : QStringLiteral("%1 (%2)").arg(displayName(k.first),
                                                           QString::fromStdString(k.second));
 }
 }  // namespace
@@ -97,6 +111,9 @@ ComparisonView::ComparisonView(StoreAdapter* store, QWidget* parent)
 
   for (QComboBox* c : {m_accMetric, m_pplMode, m_effMetric, m_scatterX, m_scatterY})
     connect(c, &QComboBox::currentIndexChanged, this, &ComparisonView::updateCharts);
+  // Once the user picks an axis, reloads keep it instead of the default trade-off.
+  for (QComboBox* c : {m_scatterX, m_scatterY})
+    connect(c, &QComboBox::activated, this, [this] { m_scatterChosen = true; });
   followStoreAndReload();
 }
 
@@ -143,9 +160,10 @@ void ComparisonView::reload() {
   refillCombo(m_effMetric, effItems);
   refillCombo(m_scatterX, keyItems);
   refillCombo(m_scatterY, keyItems);
+  if (!m_scatterChosen) chooseScatterAxes(keys);
   if (m_scatterY->currentIndex() == m_scatterX->currentIndex() && m_scatterY->count() > 1) {
     QSignalBlocker block(m_scatterY);
-    m_scatterY->setCurrentIndex(1);
+    m_scatterY->setCurrentIndex(m_scatterX->currentIndex() == 0 ? 1 : 0);
   }
   QVector<std::int64_t> ids;
   std::vector<std::int64_t> tableIds;
@@ -160,6 +178,25 @@ bool ComparisonView::perplexityRelative() const {
   return m_ref && m_pplMode->currentData().toString() == QLatin1String("relative");
 }
 
+void ComparisonView::chooseScatterAxes(const std::set<MetricKey>& keys) {
+  // The paper's trade-off: accuracy against size (else speed); perplexity where no task ran.
+  auto first = [&](std::initializer_list<const char*> names) -> std::optional<MetricKey> {
+    for (const char* n : names)
+      for (const MetricKey& k : keys)
+        if (k.first == n) return k;
+    return std::nullopt;
+  };
+  auto select = [](QComboBox* combo, const std::optional<MetricKey>& k) {
+    if (!k) return;
+    const int i = combo->findData(
+        QStringList{QString::fromStdString(k->first), QString::fromStdString(k->second)});
+    QSignalBlocker block(combo);
+    if (i >= 0) combo->setCurrentIndex(i);
+  };
+  select(m_scatterX, first({"storage_bytes", "decode_tokens_per_s", "prefill_tokens_per_s"}));
+  select(m_scatterY, first({"acc", "acc_norm", "ppl"}));
+}
+
 void ComparisonView::fillBars(GroupedBarChart* chart, const std::string& name, const QString& title,
                               bool withErrors, bool relative) {
   std::set<std::string> datasets;
@@ -168,7 +205,7 @@ void ComparisonView::fillBars(GroupedBarChart* chart, const std::string& name, c
       if (k.first == name) datasets.insert(k.second);
   QStringList groups;
   for (const std::string& ds : datasets)
-    groups << (ds.empty() ? QString::fromStdString(name) : QString::fromStdString(ds));
+    groups << (ds.empty() ? displayName(name) : QString::fromStdString(ds));
   chart->setGroups(groups);
   chart->setValueTitle(title, !relative);  // a change can be negative: no zero baseline forced
   if (groups.isEmpty()) return;
@@ -178,18 +215,19 @@ void ComparisonView::fillBars(GroupedBarChart* chart, const std::string& name, c
     double r = kNaN;
     if (m_ref)
       if (const auto it = m_ref->metrics.find({name, ds}); it != m_ref->metrics.end())
-        r = it->second.value;
+        r = it->second.value * unitScale(name);
     ref << r;
   }
   for (const RunData& d : m_runs) {
     QVector<double> values, errors;
     for (const std::string& ds : datasets) {
       const auto it = d.metrics.find({name, ds});
-      const double v = it != d.metrics.end() ? it->second.value : kNaN;
+      const double v = it != d.metrics.end() ? it->second.value * unitScale(name) : kNaN;
       // Relative: 100·(v / reference − 1), NaN without a reference value.
       values << (relative ? 100.0 * (v / ref[values.size()] - 1.0) : v);
-      errors << (it != d.metrics.end() && it->second.stderr_value ? *it->second.stderr_value
-                                                                  : kNaN);
+      errors << (it != d.metrics.end() && it->second.stderr_value
+                     ? *it->second.stderr_value * unitScale(name)
+                     : kNaN);
     }
     chart->addSeries(QString::fromStdString(d.run.name), values,
                      withErrors ? errors : QVector<double>{});
@@ -206,7 +244,7 @@ void ComparisonView::updateCharts() {
   else
     fillBars(m_perplexity, "ppl", tr("perplexity (lower is better)"), false);
   const std::string eff = m_effMetric->currentData().toString().toStdString();
-  fillBars(m_efficiency, eff, QString::fromStdString(eff), true);
+  fillBars(m_efficiency, eff, displayName(eff), true);
   // Scores: every slmq_* metric as a group; the FP model scores 100 by definition.
   std::set<std::string> scoreNames;
   for (const RunData& d : m_runs)
@@ -260,7 +298,7 @@ void ComparisonView::updateCharts() {
     const auto ix = d.metrics.find(x), iy = d.metrics.find(y);
     if (ix == d.metrics.end() || iy == d.metrics.end()) continue;
     auto& [pts, labels] = byMethod[d.run.method];
-    pts << QPointF(ix->second.value, iy->second.value);
+    pts << QPointF(ix->second.value * unitScale(x.first), iy->second.value * unitScale(y.first));
     labels << RunListModel::bitsLabel(d.run.w_bits, d.run.a_bits);
   }
   for (const auto& [method, data] : byMethod)
@@ -268,8 +306,9 @@ void ComparisonView::updateCharts() {
   if (m_ref) {
     const auto ix = m_ref->metrics.find(x), iy = m_ref->metrics.find(y);
     if (ix != m_ref->metrics.end() && iy != m_ref->metrics.end())
-      m_scatter->setReference(QString::fromStdString(m_ref->run.name),
-                              QPointF(ix->second.value, iy->second.value));
+      m_scatter->setReference(
+          QString::fromStdString(m_ref->run.name),
+          QPointF(ix->second.value * unitScale(x.first), iy->second.value * unitScale(y.first)));
   }
 }
 

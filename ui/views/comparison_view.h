@@ -5,6 +5,7 @@
 
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 
 #include "core/store/records.h"
@@ -50,6 +51,9 @@ class ComparisonView : public RunSelectionView {
     std::map<MetricKey, core::MetricRecord> metrics;
   };
   void updateCharts();
+  /// Default scatter axes from the metrics present: x = size (else decode, prefill speed),
+  /// y = accuracy (else perplexity).
+  void chooseScatterAxes(const std::set<MetricKey>& keys);
   /// Bars of metric `name` per dataset, one series per compared run; `relative` draws
   /// 100·(value / FP value − 1) with the FP line at 0.
   void fillBars(GroupedBarChart* chart, const std::string& name, const QString& title,
@@ -60,6 +64,7 @@ class ComparisonView : public RunSelectionView {
   std::optional<RunData> m_ref;
   QComboBox* m_accMetric;
   QComboBox* m_pplMode;
+  bool m_scatterChosen = false;  // the user picked a scatter axis
   QComboBox* m_effMetric;
   QComboBox* m_scatterX;
   QComboBox* m_scatterY;
