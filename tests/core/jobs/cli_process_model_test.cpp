@@ -20,6 +20,7 @@
 #include "core/jobs/experiment_spec.h"
 #include "core/jobs/progress_protocol.h"
 #include "core/store/store.h"
+#include "tests/testlib/slmq_child.h"
 #include "tests/testlib/test_support.h"
 
 using namespace slmq::core;
@@ -27,73 +28,24 @@ using Clock = std::chrono::steady_clock;
 
 namespace {
 
-std::string slmqPath() {
-  if (const char* e = std::getenv("SLMQ_CLI")) return e;
-#ifdef SLMQ_CLI_PATH
-  return SLMQ_CLI_PATH;
-#else
-  return "slmq";
-#endif
-}
-
-/// `slmq args...` with stdout on a pipe (stderr to /dev/null); reads protocol events.
+/// `slmq args...` (stderr to /dev/null) whose stdout is read as protocol events.
 class Slmq {
  public:
-  explicit Slmq(const std::vector<std::string>& args) {
-    int fds[2];
-    if (pipe(fds) != 0) throw std::runtime_error("pipe");
-    m_pid = fork();
-    if (m_pid == 0) {
-      dup2(fds[1], 1);
-      const int devnull = open("/dev/null", O_WRONLY);
-      dup2(devnull, 2);
-      close(fds[0]);
-      std::vector<std::string> all = {slmqPath()};
-      all.insert(all.end(), args.begin(), args.end());
-      std::vector<char*> argv;
-      for (auto& a : all) argv.push_back(a.data());
-      argv.push_back(nullptr);
-      execv(argv[0], argv.data());
-      _exit(127);
-    }
-    close(fds[1]);
-    m_fd = fds[0];
-  }
-  ~Slmq() {
-    if (!m_reaped) {
-      kill(m_pid, SIGKILL);
-      waitpid(m_pid, nullptr, 0);
-    }
-    close(m_fd);
-  }
+  explicit Slmq(const std::vector<std::string>& args) : m_child(args) {}
   /// Next protocol events (waits up to timeout_ms for at least one line; empty at EOF).
   std::vector<ProgressEvent> read(int timeout_ms) {
-    pollfd p{m_fd, POLLIN, 0};
-    if (poll(&p, 1, timeout_ms) <= 0) return {};
-    char buf[4096];
-    const ssize_t n = ::read(m_fd, buf, sizeof buf);
-    if (n <= 0) {
-      m_eof = true;
-      return m_parser.finish();
-    }
-    return m_parser.feed(std::string_view(buf, std::size_t(n)));
+    const std::string bytes = m_child.read(timeout_ms);
+    if (m_child.eof()) return m_parser.finish();
+    return m_parser.feed(bytes);
   }
-  bool eof() const { return m_eof; }
-  void signal(int sig) { kill(m_pid, sig); }
+  bool eof() const { return m_child.eof(); }
+  void signal(int sig) { m_child.signal(sig); }
   /// Exit code (or 128 + signal).
-  int wait() {
-    int st = 0;
-    waitpid(m_pid, &st, 0);
-    m_reaped = true;
-    return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
-  }
-  pid_t pid() const { return m_pid; }
+  int wait() { return m_child.wait(); }
+  pid_t pid() const { return m_child.pid(); }
 
  private:
-  pid_t m_pid = -1;
-  int m_fd = -1;
-  bool m_reaped = false;
-  bool m_eof = false;
+  slmq::test::SlmqChild m_child;
   ProgressLineParser m_parser;
 };
 

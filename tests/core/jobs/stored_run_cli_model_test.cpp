@@ -33,6 +33,7 @@
 #include "core/quant/quant_spec.h"
 #include "core/store/statement.h"
 #include "core/store/store.h"
+#include "tests/testlib/slmq_child.h"
 #include "tests/testlib/test_support.h"
 
 using namespace slmq::core;
@@ -40,72 +41,7 @@ using nlohmann::json;
 
 namespace {
 
-std::string slmqPath() {
-  if (const char* e = std::getenv("SLMQ_CLI")) return e;
-#ifdef SLMQ_CLI_PATH
-  return SLMQ_CLI_PATH;
-#else
-  return "slmq";
-#endif
-}
-
-/// A child `slmq args...` with stdout on a pipe and stderr in a file.
-class Child {
- public:
-  Child(const std::vector<std::string>& args, const std::filesystem::path& errFile) {
-    int fds[2];
-    if (pipe(fds) != 0) throw std::runtime_error("pipe");
-    m_pid = fork();
-    if (m_pid == 0) {
-      dup2(fds[1], 1);
-      const int err = open(errFile.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-      dup2(err, 2);
-      close(fds[0]);
-      std::vector<std::string> all = {slmqPath()};
-      all.insert(all.end(), args.begin(), args.end());
-      std::vector<char*> argv;
-      for (auto& a : all) argv.push_back(a.data());
-      argv.push_back(nullptr);
-      execv(argv[0], argv.data());
-      _exit(127);
-    }
-    close(fds[1]);
-    m_fd = fds[0];
-  }
-  ~Child() {
-    if (!m_reaped) {
-      kill(m_pid, SIGKILL);
-      waitpid(m_pid, nullptr, 0);
-    }
-    close(m_fd);
-  }
-  /// Bytes from stdout within timeout_ms ("" at EOF or timeout; eof() tells which).
-  std::string read(int timeout_ms) {
-    pollfd p{m_fd, POLLIN, 0};
-    if (poll(&p, 1, timeout_ms) <= 0) return {};
-    char buf[65536];
-    const ssize_t n = ::read(m_fd, buf, sizeof buf);
-    if (n <= 0) {
-      m_eof = true;
-      return {};
-    }
-    return std::string(buf, std::size_t(n));
-  }
-  bool eof() const { return m_eof; }
-  void signal(int sig) { kill(m_pid, sig); }
-  int wait() {
-    int st = 0;
-    waitpid(m_pid, &st, 0);
-    m_reaped = true;
-    return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
-  }
-
- private:
-  pid_t m_pid = -1;
-  int m_fd = -1;
-  bool m_reaped = false;
-  bool m_eof = false;
-};
+using Child = slmq::test::SlmqChild;
 
 struct Result {
   int code = -1;
