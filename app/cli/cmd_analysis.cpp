@@ -371,14 +371,7 @@ void allocate(const AllocateArgs& a, const slmq::cli::GlobalOptions& g, Analysis
     alloc = allocateBits(allocationUnits(*model, scan, o.bits), o);
     out = alloc.toJson();
     RunResults rr;
-    for (const auto& u : alloc.units) {
-      rr.layer_metrics.push_back({u.block, storeModuleName(u.module), u.chosen_bits, "chosen_bits",
-                                  double(u.chosen_bits)});
-      for (const auto& [b, v] : u.cost)
-        rr.layer_metrics.push_back({u.block, storeModuleName(u.module), b,
-                                    std::string("considered_") + sensitivityMetricName(scan.metric),
-                                    v});
-    }
+    rr.layer_metrics = alloc.toLayerMetrics(sensitivityMetricName(scan.metric));
     rr.metrics.push_back({"avg_bits", "", alloc.avg_bits, std::nullopt});
     rr.metrics.push_back({"predicted_cost", "", alloc.predicted_cost, std::nullopt});
     if (!a.evalText.empty()) {

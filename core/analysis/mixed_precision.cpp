@@ -193,6 +193,17 @@ std::vector<AllocationUnit> allocationUnits(const Model& model, const Sensitivit
   return out;
 }
 
+std::vector<LayerMetricRecord> Allocation::toLayerMetrics(const std::string& costMetric) const {
+  std::vector<LayerMetricRecord> out;
+  for (const AllocationUnit& u : units) {
+    out.push_back(
+        {u.block, storeModuleName(u.module), u.chosen_bits, "chosen_bits", double(u.chosen_bits)});
+    for (const auto& [b, v] : u.cost)
+      out.push_back({u.block, storeModuleName(u.module), b, "considered_" + costMetric, v});
+  }
+  return out;
+}
+
 nlohmann::json Allocation::toJson() const {
   using nlohmann::json;
   json trail = json::array();

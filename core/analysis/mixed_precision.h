@@ -55,6 +55,11 @@ struct Allocation {
   QuantSpec spec;                ///< base = the most common width, overrides for the others
   std::map<int, int> histogram;  ///< bits -> number of units
   nlohmann::json toJson() const;
+  /// The allocation as layer metrics for the store and the views: per unit "chosen_bits"
+  /// (bits = value = the chosen width) and the trail "considered_<costMetric>" (the unit's
+  /// measured cost at every width weighed, bits = that width). `costMetric` names the scan's
+  /// metric, e.g. sensitivityMetricName(scan.metric).
+  std::vector<LayerMetricRecord> toLayerMetrics(const std::string& costMetric) const;
 };
 
 /// Bits a unit of shape [rows, cols] occupies at `bits` under `q` (codes, plus scale/zero

@@ -43,6 +43,25 @@ TEST(MixedPrecision, HandComputedTwoUnits) {
   EXPECT_EQ(a.spec.forLayer({0, core::Module::Q}).weight.bits, 8);
   EXPECT_EQ(a.spec.forLayer({1, core::Module::Q}).weight.bits, 2);
   EXPECT_EQ(a.spec.forLayer({1, core::Module::Q}).weight.group_size, 128);
+  // As layer metrics: the chosen width per unit, and the trail of every width weighed.
+  const auto rows = a.toLayerMetrics("kld");
+  ASSERT_EQ(rows.size(), 2u * (1 + 3));
+  int chosen = 0, considered = 0;
+  for (const auto& r : rows) {
+    EXPECT_EQ(r.module, "q_proj");
+    if (r.metric == "chosen_bits") {
+      ++chosen;
+      EXPECT_EQ(r.bits, r.layer == 0 ? 8 : 2);
+      EXPECT_EQ(r.value, r.bits);
+    } else {
+      ++considered;
+      EXPECT_EQ(r.metric, "considered_kld");
+      if (r.layer == 0 && r.bits == 4) EXPECT_EQ(r.value, 5.0);
+      if (r.layer == 1 && r.bits == 8) EXPECT_EQ(r.value, 0.4);
+    }
+  }
+  EXPECT_EQ(chosen, 2);
+  EXPECT_EQ(considered, 6);
 }
 
 TEST(MixedPrecision, DpEqualsBruteForceOnRandomInstances) {
