@@ -49,6 +49,8 @@ T = {
     "acc": ("acc", "acc"),
     "acc_norm": ("acc_norm", "acc_norm"),
     "&Efficiency:": ("&Effizienz:", "效率(&E)："),
+    "bits chosen": ("gewählte Bits", "所选位数"),
+    "%1 considered": ("%1 (erwogen)", "%1（候选）"),
     "&Perplexity:": ("&Perplexity:", "困惑度(&P)："),
     "change vs FP (%)": ("Änderung gegenüber FP (%)", "相对 FP 的变化（%）"),
     "absolute": ("absolut", "绝对值"),

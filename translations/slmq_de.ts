@@ -1163,6 +1163,14 @@
         <translation>Ausgabe-MSE</translation>
     </message>
     <message>
+        <source>bits chosen</source>
+        <translation>gewählte Bits</translation>
+    </message>
+    <message>
+        <source>%1 considered</source>
+        <translation>%1 (erwogen)</translation>
+    </message>
+    <message>
         <source>&amp;Run:</source>
         <translation>&amp;Lauf:</translation>
     </message>

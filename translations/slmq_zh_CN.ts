@@ -1163,6 +1163,14 @@
         <translation>输出 MSE</translation>
     </message>
     <message>
+        <source>bits chosen</source>
+        <translation>所选位数</translation>
+    </message>
+    <message>
+        <source>%1 considered</source>
+        <translation>%1（候选）</translation>
+    </message>
+    <message>
         <source>&amp;Run:</source>
         <translation>运行(&amp;R)：</translation>
     </message>

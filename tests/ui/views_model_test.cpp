@@ -19,6 +19,7 @@
 
 #include "core/common/assets.h"
 #include "core/analysis/activation_stats.h"
+#include "core/analysis/mixed_precision.h"
 #include "core/analysis/sensitivity.h"
 #include "core/eval/perplexity.h"
 #include "core/eval/tasks/task_eval.h"
@@ -67,7 +68,8 @@ double ppl(const core::Model& m, const std::vector<int>& tokens, int seqLen = kS
 }
 
 struct Filled {
-  std::int64_t fp = 0, w8 = 0, w4 = 0, sens = 0;
+  std::int64_t fp = 0, w8 = 0, w4 = 0, sens = 0, alloc = 0;
+  core::Allocation allocation;                   // the allocator's choice stored in run `alloc`
   std::map<std::pair<int, int>, double> dpplW4;  // (layer, module index) -> ΔPPL at 4 bits
   double downAbsmaxL3 = 0;                       // max |W| of block 3's down_proj (Eigen)
   long downElements = 0;                         // elements of a down_proj weight
@@ -169,6 +171,17 @@ Filled fillStore(const QString& path) {
   for (auto& d : qStats.distributionRecords("quantized")) res.distributions.push_back(d);
   res.channel_stats = fpStats.channelStatRecords();
   store.finishRun(f.sens, res);
+
+  // A mixed-precision allocation at 3.5 bits from that scan (W3/W4), stored as `slmq allocate`
+  // stores it.
+  core::AllocationOptions alloc;
+  alloc.avg_bits = 3.5;
+  alloc.bits = {3, 4};
+  f.allocation = core::allocateBits(core::allocationUnits(*model, scan, alloc.bits), alloc);
+  f.alloc = create("allocate 3.5 bits smol-ref", "allocate", 4, f.fp, R"({"model":"smol-ref"})");
+  core::RunResults ar;
+  ar.layer_metrics = f.allocation.toLayerMetrics("dppl");
+  store.finishRun(f.alloc, ar);
   return f;
 }
 }  // namespace
@@ -236,6 +249,33 @@ void ViewsModelTest::sensitivityView() {
   view->drillDown(2, 6);
   QTest::qWait(50);
   test::saveScreenshot(m_window.get(), "view_sensitivity");
+
+  // The allocation: one map of the chosen widths (the setting selector does not apply), and
+  // each unit's drill-down is the trail — its ΔPPL at every width the allocator weighed.
+  m_window->runsDock()->selectRuns({m_filled.alloc});
+  auto* metricBox = view->findChild<QComboBox*>("sensitivityMetric");
+  auto* bitsBox = view->findChild<QComboBox*>("sensitivityBits");
+  QVERIFY(metricBox && bitsBox);
+  metricBox->setCurrentIndex(metricBox->findData(QStringLiteral("chosen_bits")));
+  QCOMPARE(metricBox->currentText(), QString("bits chosen"));
+  QVERIFY(!bitsBox->isEnabled());
+  heat->plot()->replot();
+  const QVector<double> ticks = heat->colorScaleTicks();  // whole bit widths only
+  QVERIFY(!ticks.isEmpty());
+  for (const double tick : ticks) QCOMPARE(tick, std::round(tick));
+  int w3 = 0;
+  for (const core::AllocationUnit& u : m_filled.allocation.units) {
+    QCOMPARE(heat->value(u.block, static_cast<int>(u.module)), double(u.chosen_bits));
+    w3 += u.chosen_bits == 3;
+  }
+  QVERIFY(w3 > 0 && w3 < static_cast<int>(m_filled.allocation.units.size()));  // a real mix
+  view->drillDown(2, 6);
+  QCOMPARE(unit->groups(), (QStringList{"W4", "W3"}));
+  QCOMPARE(unit->value(0, 0), (m_filled.dpplW4.at({2, 6})));
+  QTest::qWait(50);
+  test::saveScreenshot(m_window.get(), "view_sensitivity_allocation");
+  metricBox->setCurrentIndex(metricBox->findData(QStringLiteral("considered_dppl")));
+  QVERIFY(bitsBox->isEnabled());
 }
 
 void ViewsModelTest::distributionView() {

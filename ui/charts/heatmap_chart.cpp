@@ -134,6 +134,23 @@ void HeatmapChart::setAutoValueRange() {
   plot()->replot();
 }
 
+void HeatmapChart::setIntegerTicks(bool on) {
+  if (m_log) return;  // the log ticker stays
+  if (on) {
+    auto ticker = QSharedPointer<QCPAxisTickerFixed>::create();
+    ticker->setTickStep(1.0);
+    ticker->setScaleStrategy(QCPAxisTickerFixed::ssMultiples);  // 1, 2, 5, ... on wide ranges
+    m_scale->axis()->setTicker(ticker);
+  } else {
+    m_scale->axis()->setTicker(QSharedPointer<QCPAxisTicker>::create());
+  }
+  plot()->replot();
+}
+
+QVector<double> HeatmapChart::colorScaleTicks() const {
+  return m_scale->axis()->tickVector();
+}
+
 void HeatmapChart::setLogScale(bool on) {
   if (m_log == on) return;
   m_log = on;

@@ -39,6 +39,10 @@ class HeatmapChart : public ChartWidget {
   void setValueRange(double lower, double upper);
   /// Lets the colour scale follow the finite values of the data again (the default).
   void setAutoValueRange();
+  /// Ticks of the colour scale at whole numbers only (for counts and bit widths).
+  void setIntegerTicks(bool on);
+  /// The colour scale's tick positions as last drawn.
+  QVector<double> colorScaleTicks() const;
   /// Logarithmic colour scale (values <= 0 are shown as missing); for MSE-like metrics.
   void setLogScale(bool on);
 

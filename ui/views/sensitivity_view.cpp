@@ -8,6 +8,7 @@
 #include <QSplitter>
 #include <QVBoxLayout>
 #include <cmath>
+#include <cstring>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <set>
@@ -36,10 +37,20 @@ QString sensitivityMode(const std::string& specJson) {
                                          : QStringLiteral("only_this");
 }
 
+/// Layer metric of a mixed-precision allocation (`slmq allocate`): the bit width chosen per
+/// unit, stored with bits = that width. Shown whatever the setting selector says.
+const char* const kChosenBits = "chosen_bits";
+/// Prefix of the allocation's trail: the measured cost of each unit at every width considered.
+const char* const kConsidered = "considered_";
+
 QString metricLabel(const QString& metric) {
   if (metric == QLatin1String("dppl")) return SensitivityView::tr("ΔPPL");
   if (metric == QLatin1String("kld")) return SensitivityView::tr("KL divergence");
   if (metric == QLatin1String("mse")) return SensitivityView::tr("output MSE");
+  if (metric == QLatin1String(kChosenBits)) return SensitivityView::tr("bits chosen");
+  if (metric.startsWith(QLatin1String(kConsidered)))
+    return SensitivityView::tr("%1 considered")
+        .arg(metricLabel(metric.mid(static_cast<int>(std::strlen(kConsidered)))));
   return metric;
 }
 }  // namespace
@@ -155,9 +166,16 @@ void SensitivityView::updateHeatmaps() {
     return;
   }
   const int bits = bitsData.toInt();
-  const auto recordsA = m_store->layerMetrics(*a, metric, bits);
-  const auto recordsB =
-      b ? m_store->layerMetrics(*b, metric, bits) : std::vector<core::LayerMetricRecord>{};
+  // An allocation's chosen widths are one map over every width; scans are one map per width.
+  const bool allocation = metric == kChosenBits;
+  m_bits->setEnabled(!allocation);
+  for (HeatmapChart* h : {m_heatmap, m_heatmapB}) h->setIntegerTicks(allocation);
+  auto records = [&](qint64 run) {
+    return allocation ? m_store->layerMetrics(run, metric)
+                      : m_store->layerMetrics(run, metric, bits);
+  };
+  const auto recordsA = records(*a);
+  const auto recordsB = b ? records(*b) : std::vector<core::LayerMetricRecord>{};
   // Rows and columns: the union over both runs so that the two grids line up.
   std::set<int> layers;
   QStringList modules;
@@ -205,7 +223,12 @@ void SensitivityView::drillDown(int row, int column) {
   const QString module = m_modules[column];
   m_heatmap->setSelectedCell(row, column);
   if (m_heatmapB->isVisible()) m_heatmapB->setSelectedCell(row, column);
-  const std::string metric = m_metric->currentData().toString().toStdString();
+  std::string metric = m_metric->currentData().toString().toStdString();
+  if (metric == kChosenBits) {  // the unit's trail: its cost at every width the allocator weighed
+    for (int i = 0; i < m_metric->count(); ++i)
+      if (m_metric->itemData(i).toString().startsWith(QLatin1String(kConsidered)))
+        metric = m_metric->itemData(i).toString().toStdString();
+  }
   m_unitTitle->setText(
       tr("Layer %1, %2: %3 at every setting")
           .arg(layerLabel(layer), module, metricLabel(QString::fromStdString(metric))));
