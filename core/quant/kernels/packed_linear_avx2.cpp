@@ -92,12 +92,11 @@ SLMQ_TARGET_AVX2 void tileInt(const PackedView& v, const ActView& a, int i0, int
       y[std::size_t(i0 + i) * v.N + j0 + j] = a.sx[i0 + i] * hsum(facc[i][j]);
 }
 
-/// 32 dequantized weights of row r at padded element k: four float vectors.
-template <bool INT4>
+/// 32 dequantized int8 weights of row r at padded element k: four float vectors.
 SLMQ_TARGET_AVX2 inline void dequant32(const PackedView& v, int r, int k, __m256 vs, __m256 vz,
                                        __m256 w[4]) {
   __m256i lo, hi;
-  loadWeights32<INT4>(v, r, k, lo, hi);
+  loadWeights32<false>(v, r, k, lo, hi);
   const __m256i q[4] = {_mm256_cvtepi16_epi32(_mm256_castsi256_si128(lo)),
                         _mm256_cvtepi16_epi32(_mm256_extracti128_si256(lo, 1)),
                         _mm256_cvtepi16_epi32(_mm256_castsi256_si128(hi)),
@@ -106,8 +105,8 @@ SLMQ_TARGET_AVX2 inline void dequant32(const PackedView& v, int r, int k, __m256
   for (int t = 0; t < 4; ++t) w[t] = _mm256_mul_ps(vs, _mm256_sub_ps(_mm256_cvtepi32_ps(q[t]), vz));
 }
 
-// Tile of MR tokens × 1 row with float activations.
-template <int MR, bool INT4>
+// Tile of MR tokens × 1 row of int8 weights with float activations.
+template <int MR>
 SLMQ_TARGET_AVX2 void tileFloat(const PackedView& v, const FloatActView& x, int i0, int j,
                                 float* y) {
   __m256 acc[MR];
@@ -118,7 +117,7 @@ SLMQ_TARGET_AVX2 void tileFloat(const PackedView& v, const FloatActView& x, int 
     const __m256 vz = _mm256_set1_ps(float(v.zeroAt(j, g)));
     for (int k = off; k < off + len; k += 32) {
       __m256 w[4];
-      dequant32<INT4>(v, j, k, vs, vz, w);
+      dequant32(v, j, k, vs, vz, w);
       for (int i = 0; i < MR; ++i) {
         const float* xi = x.x + std::size_t(i0 + i) * v.kpad + k;
         for (int t = 0; t < 4; ++t)
@@ -265,8 +264,8 @@ SLMQ_TARGET_AVX2 void gemmInt(const PackedView& v, const ActView& a, float* y, i
   }
 }
 
-template <bool INT4>
-SLMQ_TARGET_AVX2 void gemmFloat(const PackedView& v, const FloatActView& x, float* y, int threads) {
+SLMQ_TARGET_AVX2 void gemmFloat8(const PackedView& v, const FloatActView& x, float* y,
+                                 int threads) {
   const int rb = rowBlock(v.N, threads);
   const int blocks = (v.N + rb - 1) / rb;
 #pragma omp parallel for num_threads(threads) schedule(static)
@@ -274,8 +273,8 @@ SLMQ_TARGET_AVX2 void gemmFloat(const PackedView& v, const FloatActView& x, floa
     const int jb = b * rb, je = std::min(v.N, jb + rb);
     for (int j = jb; j < je; ++j) {
       int i = 0;
-      for (; i + 4 <= x.M; i += 4) tileFloat<4, INT4>(v, x, i, j, y);
-      for (; i < x.M; ++i) tileFloat<1, INT4>(v, x, i, j, y);
+      for (; i + 4 <= x.M; i += 4) tileFloat<4>(v, x, i, j, y);
+      for (; i < x.M; ++i) tileFloat<1>(v, x, i, j, y);
     }
   }
 }
@@ -364,7 +363,7 @@ void gemmFloatAvx2(const PackedView& v, const FloatActView& x, float* y, int thr
   if (v.int4)
     gemmFloatW4(v, x, y, threads);
   else
-    gemmFloat<false>(v, x, y, threads);
+    gemmFloat8(v, x, y, threads);
 }
 
 #else  // not x86: never selected (kernelIsaSupported(Avx2) is false)

@@ -3,6 +3,7 @@
 // per-token activation fake-quant) on the model's real activations to float rounding, (2) for
 // weight-only schemes the whole fake-quant forward's logits, and (3) the perplexity that Hugging
 // Face transformers computed for the same scheme (fixtures' chunk_nll.wikitext2_test.<scheme>).
+// (1) also runs at decode sizes (1 and 3 tokens) with every ISA the CPU has.
 // With quantized activations, float rounding differences upstream flip an occasional activation
 // code, so end-to-end agreement is statistical: the perplexity tolerance says how much.
 // Also: float weights are really freed and the storage sizes order W4 < W8 < FP.
@@ -87,6 +88,31 @@ void checkModel(const std::string& name) {
     }
     std::printf("%s %-30s worst layer max|Δy|/max|y| %.3g\n", name.c_str(), s.fixture, worst);
     EXPECT_LT(worst, 1e-5);
+
+    // (1b) The same at decode sizes (1 and 3 tokens: the fused small-M kernels; the prompt above
+    // runs the prefill path) with every ISA this CPU has.
+    double worstDecode = 0;
+    for (const auto& [id, x] : rec.inputs) {
+      const ActQuant act = spec.forLayer(id).act;
+      const auto* kernel =
+          dynamic_cast<const PackedLinear*>(packed.weights().linear(id).kernel.get());
+      ASSERT_NE(kernel, nullptr);
+      for (auto [row, M] : {std::pair{0, 1}, std::pair{57, 1}, std::pair{101, 3}}) {
+        const MatrixRM xs = x.middleRows(row, M);
+        const MatrixRM xq = act.enabled() ? fakeQuantActPerTokenReference(xs, act) : xs;
+        const MatrixRM ref = xq * fake.weights().linear(id).weight.transpose();
+        for (KernelIsa isa : {KernelIsa::Portable, KernelIsa::Avx2, KernelIsa::Avx512Vnni}) {
+          if (!kernelIsaSupported(isa)) continue;
+          MatrixRM got;
+          kernel->apply(xs, got, isa);
+          worstDecode = std::max(
+              worstDecode, double((got - ref).cwiseAbs().maxCoeff() / ref.cwiseAbs().maxCoeff()));
+        }
+      }
+    }
+    std::printf("%s %-30s decode sizes, all ISAs: worst max|Δy|/max|y| %.3g\n", name.c_str(),
+                s.fixture, worstDecode);
+    EXPECT_LT(worstDecode, 1e-5);
 
     // (2) Weight-only: the whole forward's logits against the fake-quant forward.
     if (!spec.quantizesActivations()) {
