@@ -1,5 +1,5 @@
 // Packed kernels vs the float32 GEMM on the linear shapes of smol-ref (hidden 288, FFN 768) and
-// SmolLM-135M (576, 1536): prefill (512 tokens) and decode (1 token), plus W4A16 at 2..16 tokens
+// SmolLM-135M (576, 1536): prefill (512 tokens) and decode (1 token), plus W4A16 at 2..128 tokens
 // (fused kernel vs dequantize + GEMM). Reports tokens/s as items_per_second. Arguments: {M, K, N}.
 // Run e.g.
 //   build/tests/bench/kernels_bench --benchmark_filter='smol' --benchmark_repetitions=3
@@ -85,9 +85,9 @@ void shapes(benchmark::internal::Benchmark* b) {
 }
 
 // Small token counts of the fused float-activation kernel (below
-// PackedLinear::kFloatGemmMinTokens) and the first count of the dequantize + GEMM path.
+// PackedLinear::kFloatGemmMinTokens) and the dequantize + GEMM path above it.
 void smallM(benchmark::internal::Benchmark* b) {
-  for (int M : {2, 4, 15, 16}) {
+  for (int M : {2, 4, 15, 16, 32, 64, 128}) {
     b->Args({M, 288, 768});   // smol-ref gate/up
     b->Args({M, 576, 1536});  // SmolLM-135M gate/up
   }
