@@ -68,12 +68,13 @@ double ppl(const core::Model& m, const std::vector<int>& tokens, int seqLen = kS
 }
 
 struct Filled {
-  std::int64_t fp = 0, w8 = 0, w4 = 0, sens = 0, alloc = 0;
-  core::Allocation allocation;                   // the allocator's choice stored in run `alloc`
-  std::map<std::pair<int, int>, double> dpplW4;  // (layer, module index) -> ΔPPL at 4 bits
-  double downAbsmaxL3 = 0;                       // max |W| of block 3's down_proj (Eigen)
-  long downElements = 0;                         // elements of a down_proj weight
-  std::map<std::int64_t, double> storage;        // run -> storage_bytes as stored
+  std::int64_t fp = 0, w8 = 0, w4 = 0, sens = 0, sensPtb = 0, alloc = 0;
+  std::map<std::pair<int, int>, double> dpplW4Ptb;  // the same scan on PTB text
+  core::Allocation allocation;                      // the allocator's choice stored in run `alloc`
+  std::map<std::pair<int, int>, double> dpplW4;     // (layer, module index) -> ΔPPL at 4 bits
+  double downAbsmaxL3 = 0;                          // max |W| of block 3's down_proj (Eigen)
+  long downElements = 0;                            // elements of a down_proj weight
+  std::map<std::int64_t, double> storage;           // run -> storage_bytes as stored
 };
 
 Filled fillStore(const QString& path) {
@@ -172,6 +173,18 @@ Filled fillStore(const QString& path) {
   res.channel_stats = fpStats.channelStatRecords();
   store.finishRun(f.sens, res);
 
+  // The same scan measured on PTB text, to be drawn beside the first.
+  f.sensPtb = create("RTN sensitivity smol-ref (ptb)", "rtn", 4, f.fp,
+                     R"({"model":"smol-ref","analyses":{"sensitivity":{"mode":"only_this"}}})");
+  const core::SensitivityResult scanPtb = core::measureSensitivity(*model, ptb, so);
+  core::RunResults pr;
+  pr.layer_metrics = scanPtb.toLayerMetrics();
+  for (std::size_t layer = 0; layer < model->weights().blocks.size(); ++layer)
+    for (int m = 0; m < core::kModuleCount; ++m)
+      f.dpplW4Ptb[{static_cast<int>(layer), m}] =
+          scanPtb.value(static_cast<int>(layer), static_cast<core::Module>(m), 0);
+  store.finishRun(f.sensPtb, pr);
+
   // A mixed-precision allocation at 3.5 bits from that scan (W3/W4), stored as `slmq allocate`
   // stores it.
   core::AllocationOptions alloc;
@@ -249,6 +262,35 @@ void ViewsModelTest::sensitivityView() {
   view->drillDown(2, 6);
   QTest::qWait(50);
   test::saveScreenshot(m_window.get(), "view_sensitivity");
+
+  // Two scans side by side (wikitext-2 and PTB) on one colour scale: the union of both ranges,
+  // symmetric about zero when it straddles it; each grid holds its own run's values.
+  m_window->runsDock()->selectRuns({m_filled.sens, m_filled.sensPtb});
+  auto* runBox = view->findChild<QComboBox*>("sensitivityRun");
+  auto* besideBox = view->findChild<QComboBox*>("sensitivityCompareRun");
+  QVERIFY(runBox && besideBox);
+  runBox->setCurrentIndex(runBox->findData(QVariant::fromValue<qint64>(m_filled.sens)));
+  besideBox->setCurrentIndex(besideBox->findData(QVariant::fromValue<qint64>(m_filled.sensPtb)));
+  ui::HeatmapChart* beside = view->heatmapBeside();
+  QVERIFY(beside->isVisible());
+  double lo2 = 0, hi2 = 0;
+  for (const auto* grid : {&m_filled.dpplW4, &m_filled.dpplW4Ptb})
+    for (const auto& [unit, d] : *grid) lo2 = std::min(lo2, d), hi2 = std::max(hi2, d);
+  for (const auto& [unit, d] : m_filled.dpplW4Ptb)
+    QCOMPARE(beside->value(unit.first, unit.second), d);
+  QCOMPARE(heat->valueRange(), beside->valueRange());
+  // The drill-down follows: the unit in view now has one series per run.
+  QCOMPARE(view->unitChart()->seriesCount(), 2);
+  QCOMPARE(view->unitChart()->value(1, 0), (m_filled.dpplW4Ptb.at({2, 6})));
+  if (lo2 < 0 && hi2 > 0) {
+    const double m = std::max(-lo2, hi2);
+    QCOMPARE(heat->valueRange(), qMakePair(-m, m));
+    QVERIFY(heat->isDiverging() && beside->isDiverging());
+  }
+  QTest::qWait(50);
+  test::saveScreenshot(m_window.get(), "view_sensitivity_beside");
+  besideBox->setCurrentIndex(0);  // (none)
+  QVERIFY(!beside->isVisible());
 
   // The allocation: one map of the chosen widths (the setting selector does not apply), and
   // each unit's drill-down is the trail — its ΔPPL at every width the allocator weighed.

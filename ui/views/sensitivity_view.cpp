@@ -163,6 +163,7 @@ void SensitivityView::updateHeatmaps() {
     m_heatmapB->hide();
     m_layers.clear();
     m_modules.clear();
+    clearDrillDown();
     return;
   }
   const int bits = bitsData.toInt();
@@ -205,7 +206,8 @@ void SensitivityView::updateHeatmaps() {
     m_heatmapB->setData(rowLabels, m_modules, grid(recordsB));
     // Shared colour scale: the union of both finite ranges.
     const auto ra = m_heatmap->dataRange(), rb = m_heatmapB->dataRange();
-    const double lo = std::fmin(ra.first, rb.first), hi = std::fmax(ra.second, rb.second);
+    double lo = std::fmin(ra.first, rb.first), hi = std::fmax(ra.second, rb.second);
+    if (lo < 0.0 && hi > 0.0) hi = std::fmax(-lo, hi), lo = -hi;  // diverging: zero in the middle
     if (std::isfinite(lo) && std::isfinite(hi) && lo < hi) {
       m_heatmap->setValueRange(lo, hi);
       m_heatmapB->setValueRange(lo, hi);
@@ -215,12 +217,27 @@ void SensitivityView::updateHeatmaps() {
     m_heatmap->setAutoValueRange();
     m_heatmapB->hide();
   }
+  // Redraw the drill-down of the unit in view for the runs and metric now shown.
+  const int row = m_layers.indexOf(m_unitLayer), column = m_modules.indexOf(m_unitModule);
+  if (row >= 0 && column >= 0) {
+    drillDown(row, column);
+  } else {
+    clearDrillDown();
+  }
+}
+
+void SensitivityView::clearDrillDown() {
+  m_unitChart->setGroups({});
+  m_unitHistogram->clear();
+  m_unitTitle->setText(tr("Click a cell to see that unit across settings"));
 }
 
 void SensitivityView::drillDown(int row, int column) {
   if (row < 0 || row >= m_layers.size() || column < 0 || column >= m_modules.size()) return;
   const int layer = m_layers[row];
   const QString module = m_modules[column];
+  m_unitLayer = layer;
+  m_unitModule = module;
   m_heatmap->setSelectedCell(row, column);
   if (m_heatmapB->isVisible()) m_heatmapB->setSelectedCell(row, column);
   std::string metric = m_metric->currentData().toString().toStdString();

@@ -26,6 +26,8 @@ class SensitivityView : public RunSelectionView {
   explicit SensitivityView(StoreAdapter* store, QWidget* parent = nullptr);
 
   HeatmapChart* heatmap() const { return m_heatmap; }
+  /// The second run's heatmap, shown beside the first on the same colour scale.
+  HeatmapChart* heatmapBeside() const { return m_heatmapB; }
   HeatmapChart* comparisonHeatmap() const { return m_heatmapB; }
   GroupedBarChart* unitChart() const { return m_unitChart; }
   HistogramChart* unitHistogram() const { return m_unitHistogram; }
@@ -41,6 +43,8 @@ class SensitivityView : public RunSelectionView {
   void unitSelected(int layer, const QString& module);
 
  private:
+  /// Empties the drill-down (no unit in view).
+  void clearDrillDown();
   void updateSelectors();
   void updateHeatmaps();
   std::optional<qint64> runA() const;
@@ -58,6 +62,10 @@ class SensitivityView : public RunSelectionView {
   HistogramChart* m_unitHistogram;
   QList<int> m_layers;    // rows of the heatmaps
   QStringList m_modules;  // columns
+  // The unit drilled into (layer, module), kept across run/metric changes so that the drill-down
+  // follows what is shown; layer -1 = none.
+  int m_unitLayer = -1;
+  QString m_unitModule;
 };
 
 }  // namespace slmq::ui
