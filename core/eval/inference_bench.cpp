@@ -49,6 +49,7 @@ InferenceBenchResult benchInference(const Model& model, const InferenceBenchOpti
   t.new_tokens = o.new_tokens;
   t.repeats = o.repeats;
   t.progress = o.progress;
+  t.hooks = o.hooks;
   const ThroughputResult tr = measureThroughput(model, t);
   r.peak_rss_bytes = peakResidentBytes();
   r.prefill_tokens_per_s = tr.prefill_tokens_per_s;

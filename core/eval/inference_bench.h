@@ -16,6 +16,7 @@
 namespace slmq::core {
 
 class Model;
+class ForwardHooks;
 
 /// What to measure. Defaults are the paper's / issue 5's: 512-token prefill, 128 new tokens after
 /// a 128-token context, 2 threads, best of 3.
@@ -26,6 +27,10 @@ struct InferenceBenchOptions {
   int new_tokens = 128;     ///< tokens decoded one at a time
   int repeats = 3;          ///< best of this many runs
   ProgressFn progress;      ///< returning false cancels (Error Cancelled)
+  /// Taps that every measured forward call (prefill and each decode step) runs with, not owned,
+  /// may be null: e.g. OnlineR4Hooks for a QuaRot/SpinQuant model, whose down_proj weights
+  /// expect the online Hadamard (R4) on their input; its cost is then part of the figures.
+  ForwardHooks* hooks = nullptr;
 };
 
 /// One row of the inference track.

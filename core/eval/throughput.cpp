@@ -45,13 +45,13 @@ ThroughputResult measureThroughput(const Model& model, const ThroughputOptions& 
     const auto prompt = pseudoRandomTokens(o.prompt_tokens, vocab, 1);
     {
       KvCache warm;
-      model.decode(prompt, warm);  // warm-up: page in weights, start the thread pool
+      model.decode(prompt, warm, o.hooks);  // warm-up: page in weights, start the thread pool
     }
     for (int i = 0; i < o.repeats; ++i) {
       KvCache cache;
       const double c0 = processCpuSeconds();
       const auto t0 = clock::now();
-      model.decode(prompt, cache);
+      model.decode(prompt, cache, o.hooks);
       const double s = seconds(t0, clock::now());
       const double cpu = processCpuSeconds() - c0;
       if (i == 0 || s < r.prefill_seconds) r.prefill_seconds = s;
@@ -65,10 +65,10 @@ ThroughputResult measureThroughput(const Model& model, const ThroughputOptions& 
     const auto next = pseudoRandomTokens(o.new_tokens, vocab, 3);
     for (int i = 0; i < o.repeats; ++i) {
       KvCache cache;
-      model.decode(context, cache);
+      model.decode(context, cache, o.hooks);
       const double c0 = processCpuSeconds();
       const auto t0 = clock::now();
-      for (int t : next) model.decode({t}, cache);
+      for (int t : next) model.decode({t}, cache, o.hooks);
       const double s = seconds(t0, clock::now());
       const double cpu = processCpuSeconds() - c0;
       if (i == 0 || s < r.decode_seconds) r.decode_seconds = s;

@@ -8,6 +8,7 @@
 namespace slmq::core {
 
 class Model;
+class ForwardHooks;
 
 /// What to time. Token ids are a fixed pseudo-random sequence inside the vocabulary.
 struct ThroughputOptions {
@@ -16,6 +17,10 @@ struct ThroughputOptions {
   int new_tokens = 128;     ///< tokens decoded one at a time (0 = skip decode)
   int repeats = 3;          ///< each measurement is repeated; the best is reported
   ProgressFn progress;      ///< called between repeats; returning false cancels
+  /// Taps every timed forward call runs with (warm-up, prefill, context and each decoded token),
+  /// e.g. the online R4 Hadamard a rotated model needs; not owned, may be null. Their cost is
+  /// part of the measurement.
+  ForwardHooks* hooks = nullptr;
 };
 
 /// Measured rates (best of the repeats) and wall times.
