@@ -88,6 +88,14 @@ void exportGgufModel(const ModelConfig& c, const ModelWeights& weights, const To
   const auto unsupported = [&](const std::string& why) {
     return Error(ErrorKind::Unsupported, path.string() + ": cannot export as GGUF: " + why);
   };
+  if (options.online_r4_order > 0)
+    throw unsupported(
+        "the model's down_proj weights were rotated (QuaRot/SpinQuant R4) and need an online "
+        "Hadamard transform of order " +
+        std::to_string(options.online_r4_order) +
+        " on their input at run time, which llama.cpp does not apply (the file would compute a "
+        "different function); export the model before rotation, or quantize it without an "
+        "online rotation");
   std::string arch;
   if (c.arch == Architecture::Llama)
     arch = "llama";

@@ -20,11 +20,16 @@ struct GgufExportOptions {
   /// with its fallback types. Embeddings, norms, biases and the LM head stay F32.
   GgmlType linear_type = GgmlType::F32;
   std::string name;  ///< general.name; empty = omitted
+  /// Order of the online Hadamard (R4) the weights need on down_proj's input at run time
+  /// (QuaRot / SpinQuant: QuantizeResult::online_r4_order), 0 = none. llama.cpp applies no
+  /// online rotation, so a non-zero order is refused (Error(Unsupported)).
+  int online_r4_order = 0;
 };
 
 /// Writes `config`/`weights` (and `tokenizer`, if it is a SentencePieceBpe; other tokenizers are
 /// omitted) to `path`. Throws Error(Unsupported) for what GGUF llama/qwen2 cannot express
-/// (Qwen3 q/k norms, NoPE layers, YaRN/Llama-3 RoPE, MLP biases, unsupported storage type),
+/// (Qwen3 q/k norms, NoPE layers, YaRN/Llama-3 RoPE, MLP biases, unsupported storage type, an
+/// online R4 rotation),
 /// Error(InvalidInput) for a non-finite weight, and Error naming `path` if writing fails.
 void exportGgufModel(const ModelConfig& config, const ModelWeights& weights,
                      const Tokenizer* tokenizer, const std::filesystem::path& path,
