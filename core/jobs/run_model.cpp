@@ -65,6 +65,28 @@ bool packable(const QuantSpec& q, int blocks) {
   return true;
 }
 
+/// `spec` with activation clip ratio `clip` wherever activations are quantized with ratio 1: the
+/// activation quantizers the run was evaluated with (makeEvalHooks applies the same rule to
+/// QuantizeResult::act_clip_override, e.g. QuaRot's 0.9).
+QuantSpec withActClip(QuantSpec spec, float clip) {
+  if (clip <= 0.f) return spec;
+  if (spec.act.enabled() && spec.act.clip_ratio == 1.f) spec.act.clip_ratio = clip;
+  for (auto& o : spec.overrides)
+    if (o.act && o.act->enabled() && o.act->clip_ratio == 1.f) o.act->clip_ratio = clip;
+  return spec;
+}
+
+/// "online R4 (Hadamard n=768: sylvester 64 ⊗ paley1(q=11) [12])" or the fallback's name.
+std::string r4Note(const Rotation& r) {
+  if (!r.isHadamard())
+    return "online R4 (dense rotation n=" + std::to_string(r.order()) + ": " + r.construction() +
+           ")";
+  std::string how = r.construction();
+  const std::string prefix = "randomized hadamard: ";
+  if (how.rfind(prefix, 0) == 0) how = how.substr(prefix.size());
+  return "online R4 (Hadamard n=" + std::to_string(r.order()) + ": " + how + ")";
+}
+
 }  // namespace
 
 QuantizeOptions quantizeOptionsFor(const ExperimentSpec& spec, const QuantSpec& qspec) {
@@ -121,6 +143,11 @@ void quantizeRunModel(const ExperimentSpec& spec, RunModel& run, const ProgressF
   const QuantizeOptions qo = quantizeOptionsFor(spec, run.quant);
   run.quantize = quantizeModel(*run.model, qo, progress);
   run.hooks = makeEvalHooks(*run.model, run.quant, run.quantize);
+  if (run.quantize.online_r4_order > 0) {
+    // makeEvalHooks checked the order against the model's FFN width.
+    run.online_r4 = &onlineR4(run.quantize.online_r4_order);
+    run.r4_hooks = std::make_unique<OnlineR4Hooks>(run.quantize.online_r4_order);
+  }
 }
 
 RunModel buildRunModel(const ExperimentSpec& spec, const ProgressFn& progress) {
@@ -168,13 +195,31 @@ KldReport evaluateRunKld(const RunModel& run, const KldEval& k, std::vector<Metr
   return r;
 }
 
+bool runPackable(const RunModel& run) {
+  return run.quantized && packable(run.quant, run.model->config().num_layers);
+}
+
+PackSummary packRunModel(RunModel& run, const ProgressFn& progress) {
+  if (run.packed) return {};
+  if (!runPackable(run))
+    throw Error(ErrorKind::InvalidInput,
+                "packRunModel: no packed kernel for " +
+                    (run.quantized ? run.quant.shortName() : std::string("an FP run")) +
+                    " (needs quantized weights and per-token symmetric or no activations)");
+  const PackSummary ps = packModel(
+      run.model->weights(), withActClip(run.quant, run.quantize.act_clip_override), progress);
+  run.packed = true;
+  return ps;
+}
+
 InferenceBenchResult benchRunModel(RunModel& run, const BenchEval& b, int threads,
                                    std::vector<MetricRecord>& out, const ProgressFn& progress,
                                    const std::function<void(const std::string&)>& note) {
   std::string isaNote = "float32";
-  if (run.quantized && packable(run.quant, run.model->config().num_layers)) {
-    const PackSummary ps = packModel(run.model->weights(), run.quant);
-    isaNote = "packed " + std::to_string(ps.packed) + " linears";
+  if (runPackable(run)) {
+    const bool before = run.packed;
+    const PackSummary ps = packRunModel(run);
+    isaNote = before ? "packed linears" : "packed " + std::to_string(ps.packed) + " linears";
   } else if (run.quantized && note) {
     note("bench: no packed kernel for " + run.quant.shortName() +
          " (static or asymmetric activations); measured with float32 weights");
@@ -186,6 +231,8 @@ InferenceBenchResult benchRunModel(RunModel& run, const BenchEval& b, int thread
   bo.new_tokens = b.gen_tokens;
   bo.repeats = b.repetitions;
   bo.progress = progress;
+  bo.hooks = run.r4_hooks.get();  // the rotated model's online R4, in every prefill/decode call
+  if (run.online_r4) isaNote += " + " + r4Note(*run.online_r4);
   const InferenceBenchResult r = benchInference(*run.model, bo);
   out.push_back({"prefill_tokens_per_s", "", r.prefill_tokens_per_s, std::nullopt});
   if (b.gen_tokens > 0)
@@ -196,6 +243,17 @@ InferenceBenchResult benchRunModel(RunModel& run, const BenchEval& b, int thread
     note("bench: " + isaNote + ", kernels " + r.kernel_isa + ", " + std::to_string(r.threads) +
          " threads" + (r.peak_rss_process_wide ? ", peak RSS process-wide" : ""));
   return r;
+}
+
+void exportRunGguf(const RunModel& run, const std::filesystem::path& path,
+                   GgufExportOptions options) {
+  options.online_r4_order = std::max(options.online_r4_order, run.quantize.online_r4_order);
+  if (run.packed && options.online_r4_order == 0)
+    throw Error(ErrorKind::InvalidInput,
+                path.string() +
+                    ": cannot export as GGUF: the run's model was packed for the "
+                    "inference bench and its float weights were released");
+  exportGgufModel(run.model->config(), run.model->weights(), run.model->tokenizer(), path, options);
 }
 
 }  // namespace slmq::core

@@ -16,10 +16,13 @@
 #include "core/eval/kld.h"
 #include "core/eval/tasks/task_eval.h"
 #include "core/jobs/experiment_spec.h"
+#include "core/model/gguf_export.h"
 #include "core/model/model.h"
 #include "core/quant/fake_quant_hooks.h"
+#include "core/quant/kernels/pack_model.h"
 #include "core/quant/quant_spec.h"
 #include "core/quant/quantize.h"
+#include "core/quant/rotation/rotation.h"
 #include "core/store/records.h"
 
 namespace slmq::core {
@@ -32,6 +35,14 @@ struct RunModel {
   QuantSpec quant;                        ///< the spec's QuantSpec (default for FP)
   QuantizeResult quantize;                ///< what quantizeModel did (empty for FP)
   std::unique_ptr<FakeQuantHooks> hooks;  ///< activation quantization at evaluation, or null
+  /// The online rotation (R4) the quantized model needs on down_proj's input (QuaRot,
+  /// SpinQuant: onlineR4(intermediate_size), lives for the process), or null.
+  const Rotation* online_r4 = nullptr;
+  /// The online R4 alone, for running the model WITHOUT activation fake-quantization: the packed
+  /// kernels quantize activations themselves, so the packed model runs with these hooks (and the
+  /// float fallback of the bench too). Null when online_r4 is null.
+  std::unique_ptr<OnlineR4Hooks> r4_hooks;
+  bool packed = false;  ///< packRunModel ran: linears are packed kernels, float weights released
 };
 
 /// The method parameters, quantization and calibration of `spec` as QuantizeOptions. Throws
@@ -68,14 +79,35 @@ TaskEvalResult evaluateRunTask(const RunModel& run, const TaskEval& task,
 KldReport evaluateRunKld(const RunModel& run, const KldEval& kld, std::vector<MetricRecord>& out,
                          const ProgressFn& progress = {});
 
+/// True when the packed kernels can run every activation quantizer of the run's spec (per-token
+/// symmetric or none) and it quantizes weights, i.e. benchRunModel will pack it.
+bool runPackable(const RunModel& run);
+
+/// Attaches packed integer kernels to every linear the run quantized (packModel), with the
+/// activation quantizers the run was evaluated with (the method's activation clip ratio
+/// included, e.g. QuaRot's 0.9), and releases the float weights; sets run.packed. The packed
+/// model computes what the fake-quantized evaluation computes only when run with
+/// `run.r4_hooks` (if set) instead of `run.hooks`. No-op if already packed. Throws
+/// Error(InvalidInput) for an FP run or a spec runPackable() refuses, or as packModel.
+PackSummary packRunModel(RunModel& run, const ProgressFn& progress = {});
+
 /// The inference bench as the runner measures it: a quantized run whose activation quantizers
 /// the packed kernels run (per-token symmetric or none) is packed first (packModel: real integer
 /// kernels, real size; the model's float weights are released, so evaluate before benching);
-/// otherwise float32 weights with a note. Context = prompt_tokens. Appends
+/// otherwise float32 weights with a note. A rotated run (online_r4) runs every prefill and decode
+/// step with its online R4 Hadamard (run.r4_hooks), so its figures include the rotation's cost
+/// and the note names it. Context = prompt_tokens. Appends
 /// "prefill_tokens_per_s", "decode_tokens_per_s" (when gen_tokens > 0), "bench_peak_rss_bytes",
 /// "storage_bytes" to `out`; `note` receives what ran.
 InferenceBenchResult benchRunModel(RunModel& run, const BenchEval& bench, int threads,
                                    std::vector<MetricRecord>& out, const ProgressFn& progress = {},
                                    const std::function<void(const std::string&)>& note = {});
+
+/// Writes the run's model as GGUF (exportGgufModel). Throws Error(Unsupported) for a run whose
+/// model needs an online R4 (QuaRot / SpinQuant: llama.cpp has no online Hadamard, the file
+/// would compute a different function) and Error(InvalidInput) for a packed run (float weights
+/// released); otherwise as exportGgufModel.
+void exportRunGguf(const RunModel& run, const std::filesystem::path& path,
+                   GgufExportOptions options = {});
 
 }  // namespace slmq::core
