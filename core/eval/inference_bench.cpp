@@ -54,6 +54,8 @@ InferenceBenchResult benchInference(const Model& model, const InferenceBenchOpti
   r.peak_rss_bytes = peakResidentBytes();
   r.prefill_tokens_per_s = tr.prefill_tokens_per_s;
   r.decode_tokens_per_s = tr.decode_tokens_per_s;
+  r.prefill_cpu_seconds = tr.prefill_cpu_seconds;
+  r.decode_cpu_seconds = tr.decode_cpu_seconds;
   r.threads = tr.threads;
   r.storage_bytes = modelStorageBytes(model.weights());
   r.kernel_isa = kernelIsaName(activeKernelIsa());

@@ -37,6 +37,10 @@ struct InferenceBenchOptions {
 struct InferenceBenchResult {
   double prefill_tokens_per_s = 0;
   double decode_tokens_per_s = 0;
+  /// Least process CPU time (all threads) of a prefill / of the decode run: on a loaded machine
+  /// a steadier measure of the work done than wall time (ThroughputResult's figures).
+  double prefill_cpu_seconds = 0;
+  double decode_cpu_seconds = 0;
   std::uint64_t peak_rss_bytes = 0;    ///< peak resident set size while running inference
   bool peak_rss_process_wide = false;  ///< true if the kernel refused to reset the peak counter:
                                        ///< then peak_rss_bytes is the process's peak so far
