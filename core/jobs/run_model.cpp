@@ -196,7 +196,13 @@ KldReport evaluateRunKld(const RunModel& run, const KldEval& k, std::vector<Metr
 }
 
 bool runPackable(const RunModel& run) {
-  return run.quantized && packable(run.quant, run.model->config().num_layers);
+  const int blocks = run.model->config().num_layers;
+  if (!run.quantized || !packable(run.quant, blocks)) return false;
+  if (run.online_r4)  // the R4 goes into the packed down_proj kernels: every one must be packed
+    for (int b = 0; b < blocks; ++b)
+      if (!run.quant.decoder_linears || !run.quant.forLayer({b, Module::Down}).weight.enabled())
+        return false;
+  return true;
 }
 
 PackSummary packRunModel(RunModel& run, const ProgressFn& progress) {
@@ -208,6 +214,7 @@ PackSummary packRunModel(RunModel& run, const ProgressFn& progress) {
                     " (needs quantized weights and per-token symmetric or no activations)");
   const PackSummary ps = packModel(
       run.model->weights(), withActClip(run.quant, run.quantize.act_clip_override), progress);
+  if (run.online_r4) attachOnlineR4(run.model->weights(), *run.online_r4);
   run.packed = true;
   return ps;
 }
@@ -231,7 +238,9 @@ InferenceBenchResult benchRunModel(RunModel& run, const BenchEval& b, int thread
   bo.new_tokens = b.gen_tokens;
   bo.repeats = b.repetitions;
   bo.progress = progress;
-  bo.hooks = run.r4_hooks.get();  // the rotated model's online R4, in every prefill/decode call
+  // The rotated model's online R4 in every prefill/decode call: a packed model has it in its
+  // down_proj kernels, a float one runs the hooks.
+  bo.hooks = run.packed ? nullptr : run.r4_hooks.get();
   if (run.online_r4) isaNote += " + " + r4Note(*run.online_r4);
   const InferenceBenchResult r = benchInference(*run.model, bo);
   out.push_back({"prefill_tokens_per_s", "", r.prefill_tokens_per_s, std::nullopt});

@@ -22,6 +22,7 @@
 #include "core/quant/kernels/pack_model.h"
 #include "core/quant/quant_spec.h"
 #include "core/quant/quantize.h"
+#include "core/quant/rotation/rotated_input_kernel.h"
 #include "core/quant/rotation/rotation.h"
 #include "core/store/records.h"
 
@@ -38,9 +39,9 @@ struct RunModel {
   /// The online rotation (R4) the quantized model needs on down_proj's input (QuaRot,
   /// SpinQuant: onlineR4(intermediate_size), lives for the process), or null.
   const Rotation* online_r4 = nullptr;
-  /// The online R4 alone, for running the model WITHOUT activation fake-quantization: the packed
-  /// kernels quantize activations themselves, so the packed model runs with these hooks (and the
-  /// float fallback of the bench too). Null when online_r4 is null.
+  /// The online R4 alone, for running the FLOAT model without activation fake-quantization
+  /// (the bench's float fallback). The packed model needs no hooks: packRunModel puts the R4
+  /// into its down_proj kernels. Null when online_r4 is null.
   std::unique_ptr<OnlineR4Hooks> r4_hooks;
   bool packed = false;  ///< packRunModel ran: linears are packed kernels, float weights released
 };
@@ -85,18 +86,19 @@ bool runPackable(const RunModel& run);
 
 /// Attaches packed integer kernels to every linear the run quantized (packModel), with the
 /// activation quantizers the run was evaluated with (the method's activation clip ratio
-/// included, e.g. QuaRot's 0.9), and releases the float weights; sets run.packed. The packed
-/// model computes what the fake-quantized evaluation computes only when run with
-/// `run.r4_hooks` (if set) instead of `run.hooks`. No-op if already packed. Throws
-/// Error(InvalidInput) for an FP run or a spec runPackable() refuses, or as packModel.
+/// included, e.g. QuaRot's 0.9), and releases the float weights; sets run.packed. A rotated run's
+/// down_proj kernels are wrapped with its online R4 (attachOnlineR4: the fast Hadamard on their
+/// input, then the packed kernel), so the packed model run WITHOUT hooks computes what the
+/// fake-quantized model computes with run.hooks (to float rounding). No-op if already packed.
+/// Throws Error(InvalidInput) for an FP run or a spec runPackable() refuses, or as packModel.
 PackSummary packRunModel(RunModel& run, const ProgressFn& progress = {});
 
 /// The inference bench as the runner measures it: a quantized run whose activation quantizers
 /// the packed kernels run (per-token symmetric or none) is packed first (packModel: real integer
 /// kernels, real size; the model's float weights are released, so evaluate before benching);
-/// otherwise float32 weights with a note. A rotated run (online_r4) runs every prefill and decode
-/// step with its online R4 Hadamard (run.r4_hooks), so its figures include the rotation's cost
-/// and the note names it. Context = prompt_tokens. Appends
+/// otherwise float32 weights with a note. A rotated run (online_r4) applies its online R4 in every
+/// prefill and decode step (packed: inside down_proj's kernel; float fallback: run.r4_hooks), so
+/// its figures include the rotation's cost and the note names it. Context = prompt_tokens. Appends
 /// "prefill_tokens_per_s", "decode_tokens_per_s" (when gen_tokens > 0), "bench_peak_rss_bytes",
 /// "storage_bytes" to `out`; `note` receives what ran.
 InferenceBenchResult benchRunModel(RunModel& run, const BenchEval& bench, int threads,

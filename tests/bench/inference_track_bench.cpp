@@ -1,15 +1,15 @@
 // One row of the inference track per process (so that peak RSS belongs to that row alone):
-//   inference_track_bench MODEL SCHEME [threads] [repeats] [rtn|quarot|taps]
+//   inference_track_bench MODEL SCHEME [threads] [repeats] [rtn|quarot|quarot-taps|taps]
 // MODEL: an asset name (smol-ref, qwen-ref), a model path, or the random reference shapes
 // "SmolLM-135M" / "Qwen2.5-0.5B". SCHEME: "fp32" or a QuantSpec short name ("w8a8",
 // "w4a16 g128 asym", "w4a8 g128 asym"). Prints one JSON object on stdout.
 // The last argument picks the method of a quantized row (default rtn): "quarot" quantizes a
-// loaded model as `slmq run` does (quarot,rtn; packRunModel) and measures it with its online R4
-// hooks; for a random reference shape it packs as rtn and runs OnlineR4Hooks of its FFN width
-// (the weights are random either way: the cost is the same, the function is not evaluated).
-// "taps" runs hooks that modify nothing but make the forward copy every linear input, as any
-// input-modifying hook does: the part of R4's figure that is the tap interface's, not the
-// Hadamard's.
+// loaded model as `slmq run` does (quarot,rtn; packRunModel, which puts the online R4 into the
+// down_proj kernels); for a random reference shape it packs as rtn and attaches the R4 of its
+// FFN width (the weights are random either way: the cost is the same, the function is not
+// evaluated). "quarot-taps" runs the R4 as OnlineR4Hooks instead (the tap interface), "taps"
+// runs hooks that modify nothing but make the forward copy every linear input, as any
+// input-modifying hook does: what the tap interface costs besides the Hadamard.
 #include <cstdio>
 #include <cstdlib>
 #include <memory>
@@ -23,6 +23,7 @@
 #include "core/jobs/runner.h"
 #include "core/model/model.h"
 #include "core/quant/kernels/pack_model.h"
+#include "core/quant/rotation/rotated_input_kernel.h"
 #include "core/quant/rotation/rotation.h"
 
 using namespace slmq::core;
@@ -48,8 +49,10 @@ int main(int argc, char** argv) {
     if (argc > 3) o.threads = std::atoi(argv[3]);
     if (argc > 4) o.repeats = std::atoi(argv[4]);
     const std::string method = argc > 5 ? argv[5] : "rtn";
-    if (method != "rtn" && method != "quarot" && method != "taps")
-      throw Error(ErrorKind::InvalidInput, "method must be rtn, quarot or taps, got " + method);
+    if (method != "rtn" && method != "quarot" && method != "quarot-taps" && method != "taps")
+      throw Error(ErrorKind::InvalidInput,
+                  "method must be rtn, quarot, quarot-taps or taps, got " + method);
+    const bool quarot = method.rfind("quarot", 0) == 0;
     const bool fp = scheme == "fp32";
     const QuantSpec spec = fp ? QuantSpec{} : QuantSpec::parse(scheme);
     std::unique_ptr<Model> model;
@@ -60,9 +63,12 @@ int main(int argc, char** argv) {
       const ReferenceShape shape =
           name == "SmolLM-135M" ? ReferenceShape::SmolLM135M : ReferenceShape::Qwen25_05B;
       model = randomReferenceModel(shape, fp ? nullptr : &spec);
-      if (method == "quarot") {
+      if (quarot) {
         const int n = model->config().intermediate_size;
-        hooks = std::make_unique<OnlineR4Hooks>(n);
+        if (method == "quarot-taps")
+          hooks = std::make_unique<OnlineR4Hooks>(n);
+        else
+          attachOnlineR4(model->weights(), onlineR4(n));
         r4 = onlineR4(n).construction();
       }
     } else if (fp) {
@@ -70,14 +76,17 @@ int main(int argc, char** argv) {
     } else {
       ExperimentSpec es;
       es.model = name;
-      if (method == "quarot") es.methods.push_back({"quarot", nlohmann::json::object()});
+      if (quarot) es.methods.push_back({"quarot", nlohmann::json::object()});
       es.methods.push_back({"rtn", nlohmann::json::object()});
       es.quant = spec.toJson();
       run = buildRunModel(es);
       packRunModel(run);
       if (run.online_r4) {
-        hooks = std::move(run.r4_hooks);
         r4 = run.online_r4->construction();
+        if (method == "quarot-taps") {
+          detachOnlineR4(run.model->weights());
+          hooks = std::move(run.r4_hooks);
+        }
       }
     }
     if (method == "taps") hooks = std::make_unique<CopyOnlyHooks>();

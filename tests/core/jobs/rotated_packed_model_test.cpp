@@ -3,14 +3,15 @@
 //   - QuaRot + RTN at W8A8 / W4A8 (per-channel weights, per-token activations with QuaRot's clip
 //     0.9) and W4A16 on smol-ref (FFN 768 = 64·12) and qwen-ref (FFN 1408 = 32·44): perplexity
 //     over 4 × 256 tokens of wikitext2_test of the PACKED model (integer kernels) with the run's
-//     online R4 hooks equals the fake-quant evaluation (W4A16 within 1e-5; with 8-bit activations
+//     online R4 equals the fake-quant evaluation (W4A16 within 1e-5; with 8-bit activations
 //     within 2e-3, since upstream rounding flips occasional codes), every down_proj of the packed
 //     model + R4 hooks equals the fake-quant layer on the same real input to float rounding, and
 //     without the R4 the perplexity is more than 5% off — the R4 is what makes it right;
-//   - benchRunModel of a QuaRot run packs it, names the R4 in its note, and runs every prefill
-//     and decode call through the R4 (a counting tap chained behind run.r4_hooks sees exactly
-//     the calls the bench options imply, with rotated inputs); greedy decoding through the bench's
-//     packed model + hooks gives the fake-quant model's tokens;
+//   - the packed model carries the R4 in its down_proj kernels (RotatedInputKernel) and needs no
+//     hooks; benchRunModel of a QuaRot run packs it, names the R4 and the kernels in its note, and
+//     greedy decoding through the bench's model gives the fake-quant model's tokens; a run with
+//     no packed kernel (asymmetric activations) is benched in float with the R4 hooks, which a
+//     counting tap sees in exactly the prefill and decode calls the bench options imply;
 //   - GGUF export of a run that needs an online R4 is refused (llama.cpp has no online Hadamard),
 //     nothing is written; an RTN run without rotation still exports.
 #include <gtest/gtest.h>
@@ -31,6 +32,7 @@
 #include "core/jobs/runner.h"
 #include "core/model/model.h"
 #include "core/quant/quant_spec.h"
+#include "core/quant/rotation/rotated_input_kernel.h"
 #include "tests/testlib/test_support.h"
 
 using namespace slmq::core;
@@ -107,7 +109,6 @@ TEST_P(RotatedPacked, PackedWithR4EqualsFakeQuantAndWithoutIsFarOff) {
   const Case c = GetParam();
   RunModel run = buildRunModel(rotatedSpec(c.model, c.scheme));
   ASSERT_NE(run.online_r4, nullptr);
-  ASSERT_NE(run.r4_hooks, nullptr);
   ASSERT_NE(run.hooks, nullptr);
   EXPECT_EQ(run.online_r4->order(), run.model->config().intermediate_size);
   EXPECT_TRUE(run.online_r4->isHadamard()) << run.online_r4->construction();
@@ -126,26 +127,32 @@ TEST_P(RotatedPacked, PackedWithR4EqualsFakeQuantAndWithoutIsFarOff) {
   const PackSummary ps = packRunModel(run);
   EXPECT_EQ(ps.packed, 7 * layers);
   ASSERT_TRUE(run.packed);
-  ASSERT_TRUE(run.model->weights().blocks[0].down.kernel);
-  EXPECT_EQ(run.model->weights().blocks[0].down.weight.size(), 0);  // float weight released
+  for (int l = 0; l < layers; ++l) {
+    const Linear& down = run.model->weights().blocks[std::size_t(l)].down;
+    ASSERT_TRUE(down.kernel);
+    EXPECT_EQ(down.weight.size(), 0);  // float weight released
+    const auto* rk = dynamic_cast<const RotatedInputKernel*>(down.kernel.get());
+    ASSERT_NE(rk, nullptr) << "block " << l << ": " << down.kernel->describe();
+    EXPECT_EQ(&rk->rotation(), run.online_r4);
+  }
 
   // Layer by layer on the same input: fake quant = (x·R4 fake-quantized) · Ŵᵀ in float; packed =
-  // run.r4_hooks then the integer kernel. Equal to float rounding.
+  // the down_proj kernel as is (R4 inside, then the integer kernel). Equal to float rounding.
   double worst = 0;
   for (const auto& [block, x] : tee.inputs) {
     const LinearId id{block, Module::Down};
-    MatrixRM xf = x, xp = x, yp;
+    MatrixRM xf = x, yp;
     run.hooks->linearInput(id, xf);
-    run.r4_hooks->linearInput(id, xp);
     const MatrixRM yf = xf * downW[std::size_t(block)].transpose();
-    run.model->weights().blocks[std::size_t(block)].down.kernel->apply(xp, yp);
+    run.model->weights().blocks[std::size_t(block)].down.kernel->apply(x, yp);
     ASSERT_EQ(yp.rows(), yf.rows());
     ASSERT_EQ(yp.cols(), yf.cols());
     worst = std::max(worst, double((yp - yf).cwiseAbs().maxCoeff() / yf.cwiseAbs().maxCoeff()));
   }
   EXPECT_LT(worst, 1e-5);
 
-  const double packedR4 = ppl(run, tokens, run.r4_hooks.get());
+  const double packedR4 = ppl(run, tokens, nullptr);  // no hooks: the R4 is in the kernels
+  EXPECT_EQ(detachOnlineR4(run.model->weights()), layers);
   const double packedNoR4 = ppl(run, tokens, nullptr);
   std::printf(
       "%s %s quarot+rtn: down_proj packed+R4 vs fake quant worst %.2e of max|y|; PPL "
@@ -173,8 +180,7 @@ INSTANTIATE_TEST_SUITE_P(
       return n;
     });
 
-/// Counts the down_proj inputs it is passed (chained behind OnlineR4Hooks, so after the R4), by
-/// row count: 1 = a decode step, more = a prefill.
+/// Counts the down_proj inputs it is passed, by row count: 1 = a decode step, more = a prefill.
 class DownCounter : public ForwardHooks {
  public:
   void linearInput(const LinearId& id, MatrixRM& x) override {
@@ -189,15 +195,12 @@ class DownCounter : public ForwardHooks {
   std::map<int, int> multi;
 };
 
-TEST(RotatedPackedBench, BenchPacksRunsR4InPrefillAndDecodeAndKeepsTokens) {
+TEST(RotatedPackedBench, BenchPacksWithR4AndDecodesTheFakeQuantTokens) {
   RunModel run = buildRunModel(rotatedSpec("smol-ref", "w8a8 pc sym"));
-  const int layers = run.model->config().num_layers;
   const auto text = tokenizeTextFile(*run.model, resolveTextPath("wikitext2_test.txt"));
   const std::vector<int> prompt(text.begin(), text.begin() + 24);
   const std::vector<int> fakeTokens = greedy(*run.model, prompt, 8, run.hooks.get());
 
-  DownCounter counter;
-  run.r4_hooks->setNext(&counter);
   BenchEval b;
   b.prompt_tokens = 16;
   b.gen_tokens = 4;
@@ -206,23 +209,48 @@ TEST(RotatedPackedBench, BenchPacksRunsR4InPrefillAndDecodeAndKeepsTokens) {
   std::vector<std::string> notes;
   const InferenceBenchResult r =
       benchRunModel(run, b, 1, out, {}, [&](const std::string& n) { notes.push_back(n); });
-  run.r4_hooks->setNext(nullptr);
   ASSERT_TRUE(run.packed);
   ASSERT_FALSE(notes.empty());
   const std::string& note = notes.back();
   std::printf("note: %s\n", note.c_str());
   EXPECT_NE(note.find("packed 56 linears"), std::string::npos) << note;
   EXPECT_NE(note.find("online R4 (Hadamard n=768"), std::string::npos) << note;
+  EXPECT_NE(note.find("kernels " + r.kernel_isa), std::string::npos) << note;
   EXPECT_GT(r.prefill_tokens_per_s, 0);
   EXPECT_GT(r.decode_tokens_per_s, 0);
+  for (const BlockWeights& bw : run.model->weights().blocks)
+    EXPECT_NE(bw.down.kernel->describe().find("online R4 (order 768) then int8"), std::string::npos)
+        << bw.down.kernel->describe();
+
+  // The bench's model as it is (packed, R4 in down_proj, no hooks) decodes the fake-quant tokens.
+  EXPECT_EQ(greedy(*run.model, prompt, 8, nullptr), fakeTokens);
+}
+
+TEST(RotatedPackedBench, FloatFallbackRunsTheR4HooksInEveryPrefillAndDecodeCall) {
+  // Asymmetric activations have no packed kernel: the bench measures the float model, which
+  // needs the R4 as a tap; a counter chained behind it sees every call the options imply.
+  RunModel run = buildRunModel(rotatedSpec("smol-ref", "w8a8 pc sym asym-a"));
+  ASSERT_FALSE(runPackable(run));
+  ASSERT_NE(run.r4_hooks, nullptr);
+  const int layers = run.model->config().num_layers;
+  DownCounter counter;
+  run.r4_hooks->setNext(&counter);
+  BenchEval b;
+  b.prompt_tokens = 16;
+  b.gen_tokens = 4;
+  b.repetitions = 2;
+  std::vector<MetricRecord> out;
+  std::vector<std::string> notes;
+  benchRunModel(run, b, 1, out, {}, [&](const std::string& n) { notes.push_back(n); });
+  run.r4_hooks->setNext(nullptr);
+  EXPECT_FALSE(run.packed);
+  ASSERT_FALSE(notes.empty());
+  EXPECT_NE(notes.back().find("float32 + online R4 (Hadamard n=768"), std::string::npos)
+      << notes.back();
   // Prefill: warm-up + repeats; decode: per repeat the context (= prompt) then gen_tokens steps.
   EXPECT_EQ(counter.singles, layers * b.repetitions * b.gen_tokens);
   EXPECT_EQ(counter.multi[b.prompt_tokens], layers * (1 + 2 * b.repetitions));
   EXPECT_EQ(counter.multi.size(), 1u);
-
-  // The bench's model (packed) with the bench's hooks decodes the fake-quant model's tokens.
-  const std::vector<int> packedTokens = greedy(*run.model, prompt, 8, run.r4_hooks.get());
-  EXPECT_EQ(packedTokens, fakeTokens);
 }
 
 TEST(RotatedPackedExport, GgufExportOfRotatedRunIsRefused) {
