@@ -65,17 +65,6 @@ bool packable(const QuantSpec& q, int blocks) {
   return true;
 }
 
-/// `spec` with activation clip ratio `clip` wherever activations are quantized with ratio 1: the
-/// activation quantizers the run was evaluated with (makeEvalHooks applies the same rule to
-/// QuantizeResult::act_clip_override, e.g. QuaRot's 0.9).
-QuantSpec withActClip(QuantSpec spec, float clip) {
-  if (clip <= 0.f) return spec;
-  if (spec.act.enabled() && spec.act.clip_ratio == 1.f) spec.act.clip_ratio = clip;
-  for (auto& o : spec.overrides)
-    if (o.act && o.act->enabled() && o.act->clip_ratio == 1.f) o.act->clip_ratio = clip;
-  return spec;
-}
-
 /// "online R4 (Hadamard n=768: sylvester 64 ⊗ paley1(q=11) [12])" or the fallback's name.
 std::string r4Note(const Rotation& r) {
   if (!r.isHadamard())

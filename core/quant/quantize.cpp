@@ -64,6 +64,14 @@ std::vector<std::string> parseMethods(const std::string& methods) {
   return out;
 }
 
+QuantSpec withActClip(QuantSpec spec, float clip) {
+  if (clip <= 0.f) return spec;
+  if (spec.act.enabled() && spec.act.clip_ratio == 1.f) spec.act.clip_ratio = clip;
+  for (auto& o : spec.overrides)
+    if (o.act && o.act->enabled() && o.act->clip_ratio == 1.f) o.act->clip_ratio = clip;
+  return spec;
+}
+
 namespace {
 
 bool needsStaticScales(const QuantSpec& spec, int blocks) {
@@ -73,15 +81,6 @@ bool needsStaticScales(const QuantSpec& spec, int blocks) {
       if (a.enabled() && a.granularity == ActGranularity::PerTensorStatic) return true;
     }
   return false;
-}
-
-/// `spec` with activation clip ratio `clip` wherever activations are quantized with ratio 1.
-QuantSpec withActClip(QuantSpec spec, float clip) {
-  if (clip <= 0.f) return spec;
-  if (spec.act.enabled() && spec.act.clip_ratio == 1.f) spec.act.clip_ratio = clip;
-  for (auto& o : spec.overrides)
-    if (o.act && o.act->enabled() && o.act->clip_ratio == 1.f) o.act->clip_ratio = clip;
-  return spec;
 }
 
 /// Progress sub-range [from, to] of a parent callback.

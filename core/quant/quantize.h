@@ -70,6 +70,11 @@ struct QuantizeResult {
 /// impossible combination (two weight quantizers, a method twice).
 std::vector<std::string> parseMethods(const std::string& methods);
 
+/// `spec` with activation clip ratio `clip` wherever activations are quantized with ratio 1 (a
+/// method's QuantizeResult::act_clip_override, e.g. QuaRot's 0.9); unchanged when clip <= 0.
+/// The activation quantizers a run is evaluated with, and its packed kernels must use.
+QuantSpec withActClip(QuantSpec spec, float clip);
+
 /// Runs the pipeline on `model` in place. Throws Error (InvalidInput for bad options, NotFound
 /// for a missing calibration file, Cancelled when `progress` returns false).
 QuantizeResult quantizeModel(Model& model, const QuantizeOptions& opts,
