@@ -49,6 +49,7 @@ T = {
     "acc": ("acc", "acc"),
     "acc_norm": ("acc_norm", "acc_norm"),
     "&Efficiency:": ("&Effizienz:", "效率(&E)："),
+    "%1 MiB": ("%1 MiB", "%1 MiB"),
     "bits chosen": ("gewählte Bits", "所选位数"),
     "%1 considered": ("%1 (erwogen)", "%1（候选）"),
     "&Perplexity:": ("&Perplexity:", "困惑度(&P)："),

@@ -684,6 +684,10 @@
 <context>
     <name>slmq::ui::MetricsTableModel</name>
     <message>
+        <source>%1 MiB</source>
+        <translation>%1 MiB</translation>
+    </message>
+    <message>
         <source>Run</source>
         <translation>运行</translation>
     </message>

@@ -117,14 +117,18 @@ void ItemModelsTest::metricsAgainstParent() {
     r.spec_json = "{}";
     fp = store.createRun(r);
     core::RunResults res;
-    res.metrics = {{"ppl", "wikitext2_test", 20.5, std::nullopt}, {"acc", "arc_easy", 0.40, 0.035}};
+    res.metrics = {{"ppl", "wikitext2_test", 20.5, std::nullopt},
+                   {"acc", "arc_easy", 0.40, 0.035},
+                   {"storage_bytes", "", 37748736.0, std::nullopt}};
     store.finishRun(fp, res);
     r.name = "RTN W4";
     r.method = "rtn";
     r.w_bits = 4;
     r.parent_run_id = fp;
     q = store.createRun(r);
-    res.metrics = {{"ppl", "wikitext2_test", 23.0, std::nullopt}, {"acc", "arc_easy", 0.37, 0.034}};
+    res.metrics = {{"ppl", "wikitext2_test", 23.0, std::nullopt},
+                   {"acc", "arc_easy", 0.37, 0.034},
+                   {"storage_bytes", "", 13107200.0, std::nullopt}};
     store.finishRun(q, res);
   }
   ui::StoreAdapter adapter;
@@ -132,15 +136,29 @@ void ItemModelsTest::metricsAgainstParent() {
   ui::MetricsTableModel model;
   QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
   model.load(adapter, {q});
-  QCOMPARE(model.rowCount(), 2);
-  int pplRow =
-      model.index(0, ui::MetricsTableModel::MetricColumn).data().toString() == "ppl" ? 0 : 1;
+  QCOMPARE(model.rowCount(), 3);
+  auto rowOf = [&](const QString& metric) {
+    for (int row = 0; row < model.rowCount(); ++row)
+      if (model.index(row, ui::MetricsTableModel::MetricColumn).data().toString() == metric)
+        return row;
+    return -1;
+  };
+  const int pplRow = rowOf("ppl");
   auto cell = [&](int row, int col) { return model.index(row, col).data().toString(); };
+  // Sizes read in MiB with the change in percent; the raw bytes stay in ValueRole.
+  const int sizeRow = rowOf("storage_bytes");
+  QCOMPARE(cell(sizeRow, ui::MetricsTableModel::ValueColumn), QString("12.50 MiB"));
+  QCOMPARE(cell(sizeRow, ui::MetricsTableModel::ReferenceColumn), QString("36.00 MiB"));
+  QCOMPARE(cell(sizeRow, ui::MetricsTableModel::DeltaColumn), QString("-23.50 MiB (-65.3 %)"));
+  QCOMPARE(model.index(sizeRow, ui::MetricsTableModel::ValueColumn)
+               .data(ui::MetricsTableModel::ValueRole)
+               .toDouble(),
+           13107200.0);
   QCOMPARE(cell(pplRow, ui::MetricsTableModel::RunColumn), QString("RTN W4"));
   QCOMPARE(cell(pplRow, ui::MetricsTableModel::ValueColumn), QString("23"));
   QCOMPARE(cell(pplRow, ui::MetricsTableModel::ReferenceColumn), QString("20.5"));
-  QCOMPARE(cell(pplRow, ui::MetricsTableModel::DeltaColumn), QString("+2.5"));
-  const int accRow = 1 - pplRow;
+  QCOMPARE(cell(pplRow, ui::MetricsTableModel::DeltaColumn), QString("+2.5 (+12.2 %)"));
+  const int accRow = rowOf("acc");
   QCOMPARE(cell(accRow, ui::MetricsTableModel::StderrColumn), QString("0.034"));
   QCOMPARE(model.index(accRow, ui::MetricsTableModel::DeltaColumn)
                .data(ui::MetricsTableModel::ValueRole)

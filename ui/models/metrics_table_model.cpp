@@ -74,8 +74,19 @@ QVariant MetricsTableModel::data(const QModelIndex& index, int role) const {
         return QString::fromStdString(r.metric.dataset);
       default: {
         if (!number) return {};
-        QString text = QString::number(*number, 'g', 6);
+        // Sizes in MiB (the stored value stays bytes, see ValueRole).
+        const std::string& name = r.metric.name;
+        const bool bytes = name.size() > 6 && name.compare(name.size() - 6, 6, "_bytes") == 0;
+        QString text = bytes ? tr("%1 MiB").arg(*number / (1024.0 * 1024.0), 0, 'f', 2)
+                             : QString::number(*number, 'g', 6);
         if (index.column() == DeltaColumn && *number > 0) text.prepend(QLatin1Char('+'));
+        // The change also in percent of the reference: "+2.5 (+12.2 %)".
+        if (index.column() == DeltaColumn && r.reference && *r.reference != 0.0) {
+          const double pct = 100.0 * *number / std::abs(*r.reference);
+          text += QStringLiteral(" (%1%2 %)")
+                      .arg(pct > 0 ? QStringLiteral("+") : QString())
+                      .arg(pct, 0, 'f', pct != 0.0 && std::abs(pct) < 0.1 ? 3 : 1);
+        }
         return text;
       }
     }
