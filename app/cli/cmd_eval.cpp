@@ -5,7 +5,6 @@
 // core/eval and core/jobs/stored_run_eval.h.
 #include <cstdio>
 #include <filesystem>
-#include <functional>
 #include <iostream>
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -60,21 +59,6 @@ std::vector<std::string> splitList(const std::string& s) {
   while (std::getline(ss, item, ','))
     if (!item.empty()) out.push_back(item);
   return out;
-}
-
-/// Notes of a stored-run evaluation on stderr (unless --quiet).
-std::function<void(const std::string&)> noteFor(const GlobalOptions& g) {
-  return [&g](const std::string& m) {
-    if (!g.quiet) std::fprintf(stderr, "\nnote: %s\n", m.c_str());
-  };
-}
-
-/// The store of a RUN argument: it must exist (a typo must not create an empty store).
-Store openRunStore(const std::string& path) {
-  StoreOptions o;
-  o.create = false;
-  if (!std::filesystem::exists(path)) throw Error(ErrorKind::NotFound, "store not found: " + path);
-  return Store::open(path, o);
 }
 
 /// Optional fake quantization of the evaluated model (a quick quantized evaluation without a
@@ -178,13 +162,13 @@ void runEvalOnRun(const EvalArgs& a, const GlobalOptions& g) {
     throw Error(ErrorKind::InvalidInput,
                 "eval --run: --quant, --shots, --max-length, --tasks-dir and --batch-tokens are "
                 "for the MODEL form only (the run's stored spec could not reproduce them)");
-  Store store = openRunStore(a.target.store);
+  Store store = a.target.openStore();
   RunAdditions add;
   for (const auto& name : splitList(a.tasks)) add.tasks.push_back({name, a.limit});
   if (add.tasks.empty()) throw Error(ErrorKind::InvalidInput, "eval: --tasks is empty");
   StoredRunEvalOptions o;
   o.threads = g.threads;
-  o.on_log = noteFor(g);
+  o.on_log = slmq::cli::storedRunNotes(g);
   const StoredRunEvalResult r = evaluateStoredRun(
       store, a.target.run, add, progressFor(g, "run " + std::to_string(a.target.run)), o);
   json out = {{"model", r.spec.model},   {"limit", a.limit}, {"mmlu_shots", 0},
@@ -290,7 +274,7 @@ void runKldOnRun(const KldArgs& a, const GlobalOptions& g) {
     throw Error(ErrorKind::InvalidInput,
                 "kld --run: the run is compared with its own FP model; MODEL and --quant are for "
                 "the REFERENCE MODEL form only");
-  Store store = openRunStore(a.target.store);
+  Store store = a.target.openStore();
   RunAdditions add;
   // A text given as an existing path is stored absolute, so that the spec reproduces it from
   // anywhere; an asset name is stored as given.
@@ -300,7 +284,7 @@ void runKldOnRun(const KldArgs& a, const GlobalOptions& g) {
   add.kld = KldEval{text, a.seq_len, a.chunks};
   StoredRunEvalOptions o;
   o.threads = g.threads;
-  o.on_log = noteFor(g);
+  o.on_log = slmq::cli::storedRunNotes(g);
   const StoredRunEvalResult r = evaluateStoredRun(
       store, a.target.run, add, progressFor(g, "run " + std::to_string(a.target.run)), o);
   printKld(*r.kld,

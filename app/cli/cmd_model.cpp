@@ -4,7 +4,6 @@
 // evaluatePerplexity, measureThroughput, core/jobs/stored_run_eval.h).
 #include <chrono>
 #include <cstdio>
-#include <filesystem>
 #include <iostream>
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -218,11 +217,7 @@ struct BenchGiven {
 
 void benchRun(const slmq::cli::RunTarget& t, const ThroughputOptions& o, const BenchGiven& given,
               const GlobalOptions& g) {
-  if (!std::filesystem::exists(t.store))
-    throw Error(ErrorKind::NotFound, "store not found: " + t.store);
-  StoreOptions so;
-  so.create = false;
-  Store store = Store::open(t.store, so);
+  Store store = t.openStore();
   // The run's stored bench settings (else the spec's defaults), overridden by what was given.
   BenchEval b = storedRunSpec(store, t.run).evaluations.bench.value_or(BenchEval{});
   if (given.prompt) b.prompt_tokens = o.prompt_tokens;
@@ -236,9 +231,7 @@ void benchRun(const slmq::cli::RunTarget& t, const ThroughputOptions& o, const B
   add.bench = b;
   StoredRunEvalOptions eo;
   eo.threads = g.threads;
-  eo.on_log = [&g](const std::string& m) {
-    if (!g.quiet) std::fprintf(stderr, "\nnote: %s\n", m.c_str());
-  };
+  eo.on_log = slmq::cli::storedRunNotes(g);
   const StoredRunEvalResult res = evaluateStoredRun(store, t.run, add, stderrProgress(g), eo);
   const InferenceBenchResult& r = *res.bench;
   if (g.json) {

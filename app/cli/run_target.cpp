@@ -2,6 +2,8 @@
 #include "app/cli/run_target.h"
 
 #include <charconv>
+#include <cstdio>
+#include <filesystem>
 
 #include "core/common/error.h"
 
@@ -43,6 +45,20 @@ bool RunTarget::resolve(std::string& positional, const char* command) {
     throw Error(ErrorKind::InvalidInput,
                 std::string(command) + ": --store is for a stored run (--run N or run:N)");
   return run > 0;
+}
+
+core::Store RunTarget::openStore() const {
+  if (!std::filesystem::exists(store))
+    throw Error(ErrorKind::NotFound, "store not found: " + store);
+  core::StoreOptions o;
+  o.create = false;
+  return core::Store::open(store, o);
+}
+
+std::function<void(const std::string&)> storedRunNotes(const GlobalOptions& g) {
+  return [&g](const std::string& m) {
+    if (!g.quiet) std::fprintf(stderr, "\nnote: %s\n", m.c_str());
+  };
 }
 
 }  // namespace slmq::cli

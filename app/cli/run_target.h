@@ -4,9 +4,11 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 
 #include "app/cli/command.h"
+#include "core/store/store.h"
 
 namespace slmq::cli {
 
@@ -21,6 +23,12 @@ struct RunTarget {
   /// when a run is named. Throws Error(InvalidInput) for `run:` without a positive integer, both
   /// --run and a positional (model or run), a run without --store, or --store without a run.
   bool resolve(std::string& positional, const char* command);
+  /// Opens --store, which must exist: a typo must not create an empty store. Throws
+  /// Error(NotFound) naming the path, or as Store::open.
+  core::Store openStore() const;
 };
+
+/// Notes of a stored-run evaluation ("note: ..." on stderr unless --quiet).
+std::function<void(const std::string&)> storedRunNotes(const GlobalOptions& g);
 
 }  // namespace slmq::cli
