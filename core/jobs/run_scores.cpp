@@ -94,4 +94,15 @@ std::optional<std::int64_t> findRtnReference(Store& store, const ExperimentSpec&
   return std::nullopt;
 }
 
+std::vector<MetricRecord> quantizedRunScores(Store& store, const RunRecord& run,
+                                             const ExperimentSpec& spec,
+                                             const std::vector<MetricRecord>& own) {
+  if (!run.parent_run_id) return {};
+  const auto parent = store.metrics(*run.parent_run_id);
+  const auto ref = findRtnReference(store, spec, run.id);
+  std::vector<MetricRecord> refMetrics;
+  if (ref) refMetrics = *ref == run.id ? own : store.metrics(*ref);
+  return slmqScores(own, parent, ref ? &refMetrics : nullptr);
+}
+
 }  // namespace slmq::core

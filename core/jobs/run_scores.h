@@ -33,4 +33,12 @@ std::vector<MetricRecord> slmqScores(const std::vector<MetricRecord>& run,
 std::optional<std::int64_t> findRtnReference(Store& store, const ExperimentSpec& spec,
                                              std::int64_t self);
 
+/// The SLMQ scores of quantized run `run` (its parsed spec `spec`) whose metrics are `own`
+/// (stored, or stored with results about to be added): against its FP parent's stored metrics,
+/// and for SLMQcons the RTN reference's (findRtnReference; `own` when that is the run itself).
+/// Empty when the run has no parent.
+std::vector<MetricRecord> quantizedRunScores(Store& store, const RunRecord& run,
+                                             const ExperimentSpec& spec,
+                                             const std::vector<MetricRecord>& own);
+
 }  // namespace slmq::core

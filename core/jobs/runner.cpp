@@ -143,12 +143,7 @@ std::vector<MetricRecord> computeRunScores(Store& store, std::int64_t run_id) {
   const ExperimentSpec spec = ExperimentSpec::parse(run.spec_json);
   const auto own = store.metrics(run_id);
   if (spec.methods.empty()) return slmqScores(own, own, &own);
-  if (!run.parent_run_id) return {};
-  const auto parent = store.metrics(*run.parent_run_id);
-  const auto ref = findRtnReference(store, spec, run_id);
-  std::vector<MetricRecord> refMetrics;
-  if (ref) refMetrics = store.metrics(*ref);
-  return slmqScores(own, parent, ref ? &refMetrics : nullptr);
+  return quantizedRunScores(store, run, spec, own);
 }
 
 // ---------------------------------------------------------------------------------------------

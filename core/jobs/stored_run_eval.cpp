@@ -153,15 +153,10 @@ StoredRunEvalResult evaluateStoredRun(Store& store, std::int64_t run_id, const R
     res.bench = benchRunModel(run, *add.bench, options.threads, metrics, stage("bench"), note);
 
   // Scores where the runner stores them: a quantized run with an FP parent.
-  if (quantized && res.run.parent_run_id && !metrics.empty()) {
-    const auto merged = overlay(store.metrics(run_id), metrics);
-    const auto parent = store.metrics(*res.run.parent_run_id);
-    const auto ref = findRtnReference(store, spec, run_id);
-    std::vector<MetricRecord> refMetrics;
-    if (ref) refMetrics = *ref == run_id ? merged : store.metrics(*ref);
-    for (auto& m : slmqScores(merged, parent, ref ? &refMetrics : nullptr))
+  if (quantized && !metrics.empty())
+    for (auto& m :
+         quantizedRunScores(store, res.run, spec, overlay(store.metrics(run_id), metrics)))
       metrics.push_back(std::move(m));
-  }
 
   reportProgress(progress, 1.0, "store results");
   if (!metrics.empty()) {
