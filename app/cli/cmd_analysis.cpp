@@ -21,10 +21,11 @@
 #include "app/cli/job_reporter.h"
 #include "core/analysis/analysis_store.h"
 #include "core/analysis/mixed_precision.h"
-#include "core/common/assets.h"
 #include "core/common/compute_threads.h"
 #include "core/common/error.h"
 #include "core/io/mmap_file.h"
+#include "core/jobs/run_model.h"
+#include "core/jobs/runner.h"
 #include "core/model/model.h"
 #include "core/tokenizer/tokenizer.h"
 
@@ -32,20 +33,6 @@ namespace {
 
 using nlohmann::json;
 using namespace slmq::core;
-
-std::filesystem::path resolveText(const std::string& arg) {
-  if (std::filesystem::exists(arg)) return arg;
-  for (const std::string& cand : {"text/" + arg, "text/" + arg + ".txt"})
-    if (assetExists(cand)) return assetPath(cand);
-  throw Error(ErrorKind::NotFound,
-              "text file not found: " + arg + " (neither a path nor an asset under text/)");
-}
-
-std::vector<int> tokenize(const Model& m, const std::filesystem::path& text) {
-  if (!m.tokenizer())
-    throw Error(ErrorKind::InvalidInput, "the model has no tokenizer to read " + text.string());
-  return m.tokenizer()->encode(readTextFile(text, 1ull << 30), false);
-}
 
 slmq::core::ProgressFn progressPrinter(const slmq::cli::GlobalOptions& g) {
   return [&g](double f, std::string_view stage) {
@@ -152,9 +139,9 @@ void sensitivity(const SensitivityArgs& a, const slmq::cli::GlobalOptions& g, An
   o.seq_len = a.tokens;
   o.chunks = a.chunks;
   o.threads = g.threads;
-  const auto textPath = resolveText(a.text);
+  const auto textPath = resolveTextPath(a.text);
   auto model = Model::load(a.model);
-  const auto ids = tokenize(*model, textPath);
+  const auto ids = tokenizeTextFile(*model, textPath);
   const std::string dataset = textPath.stem().string();
   std::optional<Store> store;
   std::int64_t runId = 0;
@@ -221,9 +208,9 @@ struct StatsArgs {
 
 void stats(const StatsArgs& a, const slmq::cli::GlobalOptions& g, AnalysisJob& job) {
   setComputeThreads(g.threads);
-  const auto textPath = resolveText(a.text);
+  const auto textPath = resolveTextPath(a.text);
   auto model = Model::load(a.model);
-  const auto ids = tokenize(*model, textPath);
+  const auto ids = tokenizeTextFile(*model, textPath);
   std::vector<StatsStage> stages;
   {
     std::stringstream ss(a.stages);
@@ -375,8 +362,8 @@ void allocate(const AllocateArgs& a, const slmq::cli::GlobalOptions& g, Analysis
     rr.metrics.push_back({"avg_bits", "", alloc.avg_bits, std::nullopt});
     rr.metrics.push_back({"predicted_cost", "", alloc.predicted_cost, std::nullopt});
     if (!a.evalText.empty()) {
-      const auto textPath = resolveText(a.evalText);
-      const auto ids = tokenize(*model, textPath);
+      const auto textPath = resolveTextPath(a.evalText);
+      const auto ids = tokenizeTextFile(*model, textPath);
       const std::string ds = textPath.stem().string();
       const double pa = rtnPerplexity(*model, alloc.spec, ids, a.tokens, a.chunks, job.progress());
       out["perplexity"] = {{"allocation", pa}};

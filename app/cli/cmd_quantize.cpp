@@ -9,11 +9,11 @@
 #include <nlohmann/json.hpp>
 
 #include "app/cli/command.h"
-#include "core/common/assets.h"
 #include "core/common/compute_threads.h"
 #include "core/common/error.h"
 #include "core/eval/perplexity.h"
 #include "core/jobs/experiment_spec.h"
+#include "core/jobs/runner.h"
 #include "core/model/model.h"
 #include "core/quant/quantize.h"
 #include "core/store/store.h"
@@ -52,15 +52,6 @@ struct QuantizeArgs {
   std::string store;
 };
 
-/// A text argument: an existing path, else an asset under text/ ("c4_heldout500[.txt]").
-std::filesystem::path resolveText(const std::string& arg) {
-  if (std::filesystem::exists(arg)) return arg;
-  for (const std::string& cand : {"text/" + arg, "text/" + arg + ".txt"})
-    if (assetExists(cand)) return assetPath(cand);
-  throw Error(ErrorKind::NotFound,
-              "text file not found: " + arg + " (neither a path nor an asset under text/)");
-}
-
 QuantSpec specFrom(const QuantizeArgs& a) {
   if (!a.scheme.empty()) return QuantSpec::parse(a.scheme);
   QuantSpec s;
@@ -89,7 +80,7 @@ void runQuantize(const QuantizeArgs& a, const slmq::cli::GlobalOptions& g) {
   QuantizeOptions opts;
   opts.methods = a.method;
   opts.spec = specFrom(a);
-  opts.calib.text = a.calib.empty() ? std::filesystem::path() : resolveText(a.calib);
+  opts.calib.text = a.calib.empty() ? std::filesystem::path() : resolveTextPath(a.calib);
   opts.calib.samples = a.calib_samples;
   opts.calib.seq_len = a.calib_len;
   opts.calib.seed = a.seed;
@@ -135,7 +126,7 @@ void runQuantize(const QuantizeArgs& a, const slmq::cli::GlobalOptions& g) {
         opts.calib.text.empty() ? "text/wikitext2_valid.txt" : opts.calib.text.string(),
         a.calib_samples, a.calib_len, a.seed};
   std::vector<std::filesystem::path> texts;
-  for (const auto& t : a.eval_ppl) texts.push_back(resolveText(t));
+  for (const auto& t : a.eval_ppl) texts.push_back(resolveTextPath(t));
   if (!texts.empty()) {
     PerplexityEval pe;
     for (const auto& t : texts) pe.texts.push_back(t.string());

@@ -2,13 +2,12 @@
 #include "core/jobs/run_model.h"
 
 #include <algorithm>
-#include <fstream>
-#include <sstream>
 
 #include <nlohmann/json.hpp>
 
 #include "core/common/error.h"
 #include "core/eval/tasks/task_loaders.h"
+#include "core/io/mmap_file.h"
 #include "core/jobs/runner.h"
 #include "core/quant/kernels/pack_model.h"
 #include "core/tokenizer/tokenizer.h"
@@ -18,14 +17,6 @@ namespace slmq::core {
 namespace {
 
 using nlohmann::json;
-
-std::string readWholeFile(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw Error(ErrorKind::NotFound, "cannot open text file " + path.string());
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
 
 template <typename T>
 void readParam(const json& params, const std::string& method, const char* key, T& out) {
@@ -149,7 +140,7 @@ std::vector<int> tokenizeTextFile(const Model& model, const std::filesystem::pat
   if (!model.tokenizer())
     throw Error(ErrorKind::InvalidInput, "model " + model.config().arch_name +
                                              " has no tokenizer; cannot read " + path.string());
-  return model.tokenizer()->encode(readWholeFile(path), /*addSpecial=*/false);
+  return model.tokenizer()->encode(readTextFile(path, kMaxTextBytes), /*addSpecial=*/false);
 }
 
 TaskEvalResult evaluateRunTask(const RunModel& run, const TaskEval& te,

@@ -5,6 +5,7 @@
 // a run later is computed exactly as `slmq run` computes it.
 #pragma once
 
+#include <cstdint>
 #include <filesystem>
 #include <functional>
 #include <memory>
@@ -64,8 +65,12 @@ void quantizeRunModel(const ExperimentSpec& spec, RunModel& run, const ProgressF
 /// Deterministic for a fixed spec.
 RunModel buildRunModel(const ExperimentSpec& spec, const ProgressFn& progress = {});
 
+/// Largest evaluation or calibration text read whole (1 GiB).
+inline constexpr std::uint64_t kMaxTextBytes = std::uint64_t(1) << 30;
+
 /// The whole text file tokenized without special tokens. Throws Error(InvalidInput) when the
-/// model has no tokenizer, Error(NotFound) when the file cannot be read.
+/// model has no tokenizer, Error(NotFound) when the file cannot be read, Error(Resource) when it
+/// is larger than kMaxTextBytes.
 std::vector<int> tokenizeTextFile(const Model& model, const std::filesystem::path& path);
 
 /// One task as the runner evaluates it (default scorer options, the task's limit); appends the
