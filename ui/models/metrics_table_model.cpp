@@ -4,6 +4,7 @@
 
 #include <cmath>
 
+#include "ui/models/metric_units.h"
 #include "ui/store/store_adapter.h"
 
 namespace slmq::ui {
@@ -76,9 +77,9 @@ QVariant MetricsTableModel::data(const QModelIndex& index, int role) const {
         if (!number) return {};
         // Sizes in MiB (the stored value stays bytes, see ValueRole).
         const std::string& name = r.metric.name;
-        const bool bytes = name.size() > 6 && name.compare(name.size() - 6, 6, "_bytes") == 0;
-        QString text = bytes ? tr("%1 MiB").arg(*number / (1024.0 * 1024.0), 0, 'f', 2)
-                             : QString::number(*number, 'g', 6);
+        QString text = isBytesMetric(name)
+                           ? tr("%1 MiB").arg(*number * metricDisplayScale(name), 0, 'f', 2)
+                           : QString::number(*number, 'g', 6);
         if (index.column() == DeltaColumn && *number > 0) text.prepend(QLatin1Char('+'));
         // The change also in percent of the reference: "+2.5 (+12.2 %)".
         if (index.column() == DeltaColumn && r.reference && *r.reference != 0.0) {

@@ -16,6 +16,7 @@
 #include "ui/charts/chart_setup.h"
 #include "ui/charts/grouped_bar_chart.h"
 #include "ui/charts/scatter_chart.h"
+#include "ui/models/metric_units.h"
 #include "ui/models/metrics_table_model.h"
 #include "ui/models/run_list_model.h"
 #include "ui/store/store_adapter.h"
@@ -35,23 +36,9 @@ bool isEfficiency(const std::string& n) {
   return !isTaskMetric(n) && !isScore(n) && n != "ppl";
 }
 
-bool isBytes(const std::string& n) {
-  return n.size() > 6 && n.compare(n.size() - 6, 6, "_bytes") == 0;
-}
-/// Factor from a stored metric to the unit it is drawn in: bytes as MiB, the rest unchanged.
-double unitScale(const std::string& n) {
-  return isBytes(n) ? 1.0 / (1024.0 * 1024.0) : 1.0;
-}
-/// A metric's name as drawn: "storage_bytes" -> "storage (MiB)".
-QString displayName(const std::string& n) {
-  return isBytes(n)
-             ? QStringLiteral("%1 (MiB)").arg(QString::fromStdString(n.substr(0, n.size() - 6)))
-             : QString::fromStdString(n);
-}
-
 QString keyLabel(const std::pair<std::string, std::string>& k) {
-  return k.second.empty() ? displayName(k.first)
-                          : QStringLiteral("%1 (%2)").arg(displayName(k.first),
+  return k.second.empty() ? metricDisplayName(k.first)
+                          : QStringLiteral("%1 (%2)").arg(metricDisplayName(k.first),
                                                           QString::fromStdString(k.second));
 }
 }  // namespace
@@ -205,7 +192,7 @@ void ComparisonView::fillBars(GroupedBarChart* chart, const std::string& name, c
       if (k.first == name) datasets.insert(k.second);
   QStringList groups;
   for (const std::string& ds : datasets)
-    groups << (ds.empty() ? displayName(name) : QString::fromStdString(ds));
+    groups << (ds.empty() ? metricDisplayName(name) : QString::fromStdString(ds));
   chart->setGroups(groups);
   chart->setValueTitle(title, !relative);  // a change can be negative: no zero baseline forced
   if (groups.isEmpty()) return;
@@ -215,18 +202,18 @@ void ComparisonView::fillBars(GroupedBarChart* chart, const std::string& name, c
     double r = kNaN;
     if (m_ref)
       if (const auto it = m_ref->metrics.find({name, ds}); it != m_ref->metrics.end())
-        r = it->second.value * unitScale(name);
+        r = it->second.value * metricDisplayScale(name);
     ref << r;
   }
   for (const RunData& d : m_runs) {
     QVector<double> values, errors;
     for (const std::string& ds : datasets) {
       const auto it = d.metrics.find({name, ds});
-      const double v = it != d.metrics.end() ? it->second.value * unitScale(name) : kNaN;
+      const double v = it != d.metrics.end() ? it->second.value * metricDisplayScale(name) : kNaN;
       // Relative: 100·(v / reference − 1), NaN without a reference value.
       values << (relative ? 100.0 * (v / ref[values.size()] - 1.0) : v);
       errors << (it != d.metrics.end() && it->second.stderr_value
-                     ? *it->second.stderr_value * unitScale(name)
+                     ? *it->second.stderr_value * metricDisplayScale(name)
                      : kNaN);
     }
     chart->addSeries(QString::fromStdString(d.run.name), values,
@@ -244,7 +231,7 @@ void ComparisonView::updateCharts() {
   else
     fillBars(m_perplexity, "ppl", tr("perplexity (lower is better)"), false);
   const std::string eff = m_effMetric->currentData().toString().toStdString();
-  fillBars(m_efficiency, eff, displayName(eff), true);
+  fillBars(m_efficiency, eff, metricDisplayName(eff), true);
   // Scores: every slmq_* metric as a group; the FP model scores 100 by definition.
   std::set<std::string> scoreNames;
   for (const RunData& d : m_runs)
@@ -298,7 +285,8 @@ void ComparisonView::updateCharts() {
     const auto ix = d.metrics.find(x), iy = d.metrics.find(y);
     if (ix == d.metrics.end() || iy == d.metrics.end()) continue;
     auto& [pts, labels] = byMethod[d.run.method];
-    pts << QPointF(ix->second.value * unitScale(x.first), iy->second.value * unitScale(y.first));
+    pts << QPointF(ix->second.value * metricDisplayScale(x.first),
+                   iy->second.value * metricDisplayScale(y.first));
     labels << RunListModel::bitsLabel(d.run.w_bits, d.run.a_bits);
   }
   for (const auto& [method, data] : byMethod)
@@ -306,9 +294,9 @@ void ComparisonView::updateCharts() {
   if (m_ref) {
     const auto ix = m_ref->metrics.find(x), iy = m_ref->metrics.find(y);
     if (ix != m_ref->metrics.end() && iy != m_ref->metrics.end())
-      m_scatter->setReference(
-          QString::fromStdString(m_ref->run.name),
-          QPointF(ix->second.value * unitScale(x.first), iy->second.value * unitScale(y.first)));
+      m_scatter->setReference(QString::fromStdString(m_ref->run.name),
+                              QPointF(ix->second.value * metricDisplayScale(x.first),
+                                      iy->second.value * metricDisplayScale(y.first)));
   }
 }
 

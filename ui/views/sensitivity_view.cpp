@@ -75,7 +75,7 @@ SensitivityView::SensitivityView(StoreAdapter* store, QWidget* parent)
   auto* drill = new QWidget(split);
   auto* drillLayout = new QVBoxLayout(drill);
   drillLayout->setContentsMargins(0, 0, 0, 0);
-  m_unitTitle = new QLabel(tr("Click a cell to see that unit across settings"), drill);
+  m_unitTitle = new QLabel(drill);  // its text comes from clearDrillDown / drillDown
   m_unitTitle->setObjectName(QStringLiteral("sensitivityUnitTitle"));
   m_unitTitle->setWordWrap(true);
   drillLayout->addWidget(m_unitTitle);
