@@ -146,12 +146,18 @@ Filled fillStore(const QString& path) {
   so.seq_len = kSensSeqLen;
   so.chunks = 1;
   const core::SensitivityResult scan = core::measureSensitivity(*model, wiki, so);
+  // (layer, module index) -> the scan's ΔPPL at its first setting (W4).
+  auto w4Grid = [&](const core::SensitivityResult& r) {
+    std::map<std::pair<int, int>, double> grid;
+    for (std::size_t layer = 0; layer < model->weights().blocks.size(); ++layer)
+      for (int m = 0; m < core::kModuleCount; ++m)
+        grid[{static_cast<int>(layer), m}] =
+            r.value(static_cast<int>(layer), static_cast<core::Module>(m), 0);
+    return grid;
+  };
   core::RunResults res;
   res.layer_metrics = scan.toLayerMetrics();
-  for (std::size_t layer = 0; layer < model->weights().blocks.size(); ++layer)
-    for (int m = 0; m < core::kModuleCount; ++m)
-      f.dpplW4[{static_cast<int>(layer), m}] =
-          scan.value(static_cast<int>(layer), static_cast<core::Module>(m), 0);
+  f.dpplW4 = w4Grid(scan);
   // Weight statistics by the core at stages fp and quantized (RTN W4 g128) for q and down.
   core::ActivationStatsOptions ao;
   ao.histogram_bins = 48;
@@ -179,10 +185,7 @@ Filled fillStore(const QString& path) {
   const core::SensitivityResult scanPtb = core::measureSensitivity(*model, ptb, so);
   core::RunResults pr;
   pr.layer_metrics = scanPtb.toLayerMetrics();
-  for (std::size_t layer = 0; layer < model->weights().blocks.size(); ++layer)
-    for (int m = 0; m < core::kModuleCount; ++m)
-      f.dpplW4Ptb[{static_cast<int>(layer), m}] =
-          scanPtb.value(static_cast<int>(layer), static_cast<core::Module>(m), 0);
+  f.dpplW4Ptb = w4Grid(scanPtb);
   store.finishRun(f.sensPtb, pr);
 
   // A mixed-precision allocation at 3.5 bits from that scan (W3/W4), stored as `slmq allocate`

@@ -195,16 +195,22 @@ class DownCounter : public ForwardHooks {
   std::map<int, int> multi;
 };
 
+/// The bench settings of these tests: a 16-token prompt, 4 decoded tokens, 2 repeats.
+BenchEval smallBench() {
+  BenchEval b;
+  b.prompt_tokens = 16;
+  b.gen_tokens = 4;
+  b.repetitions = 2;
+  return b;
+}
+
 TEST(RotatedPackedBench, BenchPacksWithR4AndDecodesTheFakeQuantTokens) {
   RunModel run = buildRunModel(rotatedSpec("smol-ref", "w8a8 pc sym"));
   const auto text = tokenizeTextFile(*run.model, resolveTextPath("wikitext2_test.txt"));
   const std::vector<int> prompt(text.begin(), text.begin() + 24);
   const std::vector<int> fakeTokens = greedy(*run.model, prompt, 8, run.hooks.get());
 
-  BenchEval b;
-  b.prompt_tokens = 16;
-  b.gen_tokens = 4;
-  b.repetitions = 2;
+  const BenchEval b = smallBench();
   std::vector<MetricRecord> out;
   std::vector<std::string> notes;
   const InferenceBenchResult r =
@@ -235,10 +241,7 @@ TEST(RotatedPackedBench, FloatFallbackRunsTheR4HooksInEveryPrefillAndDecodeCall)
   const int layers = run.model->config().num_layers;
   DownCounter counter;
   run.r4_hooks->setNext(&counter);
-  BenchEval b;
-  b.prompt_tokens = 16;
-  b.gen_tokens = 4;
-  b.repetitions = 2;
+  const BenchEval b = smallBench();
   std::vector<MetricRecord> out;
   std::vector<std::string> notes;
   benchRunModel(run, b, 1, out, {}, [&](const std::string& n) { notes.push_back(n); });
